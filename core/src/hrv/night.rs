@@ -1,0 +1,1 @@
+//! Overnight HRV (interface; being implemented).

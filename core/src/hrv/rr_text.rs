@@ -1,0 +1,1 @@
+//! RR text files (interface; being implemented).

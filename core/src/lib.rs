@@ -1,0 +1,7 @@
+//! The alyze domain core.
+//!
+//! Pure, platform-free logic that the phone shells (through `bindings/`), the clinic server and the
+//! `alyze` command line all share. Science lives in pure functions (data in, result out, no I/O) so
+//! that it can be tested against independent implementations and public recordings.
+
+pub mod hrv;
