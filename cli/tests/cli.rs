@@ -1,0 +1,125 @@
+//! The `alyze` binary end to end: the JSON contract, the table, errors that name the line, and the
+//! demo, on the bundled public recordings.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn alyze(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_alyze"))
+        .args(args)
+        .output()
+        .expect("the alyze binary runs")
+}
+
+fn data(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../data/hrv")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("alyze-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+const CONTRACT_KEYS: [&str; 19] = [
+    "n_beats", "duration_s", "mean_nn_ms", "sdnn_ms", "rmssd_ms", "ln_rmssd", "pnn50_pct",
+    "mean_hr_bpm", "vlf_ms2", "lf_ms2", "hf_ms2", "lf_hf", "lf_nu", "sd1_ms", "sd2_ms", "sampen",
+    "dfa_alpha1", "dfa_alpha2", "artefacts",
+];
+
+#[test]
+fn json_holds_every_contract_key_with_the_reference_values() {
+    let out = alyze(&["hrv", "--rr", &data("pyhrv_sample_nni_long.txt"), "--json", "--correction", "none"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in CONTRACT_KEYS {
+        assert!(json.get(key).is_some(), "missing key {key}");
+    }
+    for key in ["detected", "corrected", "pct"] {
+        assert!(json["artefacts"].get(key).is_some(), "missing artefacts.{key}");
+    }
+    // pyHRV's own report for this recording (data/hrv/README.md), to its three decimals.
+    assert_eq!(json["n_beats"], 4684);
+    assert!((json["rmssd_ms"].as_f64().unwrap() - 60.523).abs() < 5e-4);
+    assert!((json["sdnn_ms"].as_f64().unwrap() - 85.357).abs() < 5e-4);
+    assert!((json["pnn50_pct"].as_f64().unwrap() - 28.571).abs() < 5e-4);
+}
+
+#[test]
+fn csv_in_seconds_gives_the_same_answer_as_milliseconds() {
+    let ms = std::fs::read_to_string(data("pyhrv_sample_nni_short.txt")).unwrap();
+    let csv: String = std::iter::once("index,RR,hr".to_string())
+        .chain(ms.lines().enumerate().map(|(i, v)| {
+            let v: f64 = v.trim().parse().unwrap();
+            format!("{i},{},{:.0}", v / 1000.0, 60_000.0 / v)
+        }))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let path = temp_file("short.csv", &csv);
+    let a = alyze(&["hrv", "--rr", &data("pyhrv_sample_nni_short.txt"), "--json"]);
+    let b = alyze(&["hrv", "--rr", path.to_str().unwrap(), "--unit", "s", "--json"]);
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let a: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&b.stdout).unwrap();
+    let rel = |k: &str| (a[k].as_f64().unwrap() - b[k].as_f64().unwrap()).abs() / a[k].as_f64().unwrap();
+    for key in ["rmssd_ms", "sdnn_ms", "mean_hr_bpm", "sd1_ms"] {
+        assert!(rel(key) < 1e-9, "{key} differs");
+    }
+}
+
+#[test]
+fn the_table_shows_each_section() {
+    let out = alyze(&["hrv", "--rr", &data("pyhrv_sample_nni_short.txt")]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for part in ["Time domain", "RMSSD", "Frequency domain", "Nonlinear", "DFA alpha1", "quality"] {
+        assert!(text.contains(part), "table lacks {part}:\n{text}");
+    }
+}
+
+#[test]
+fn a_bad_file_names_the_line_and_fails() {
+    let path = temp_file("bad.txt", "800\n810\n\n12o\n");
+    let out = alyze(&["hrv", "--rr", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("line 4") && err.contains("not a number"), "{err}");
+    assert!(!err.contains("12o"), "the error must not echo the data");
+
+    let mut rows: Vec<String> = (0..40).map(|i| format!("{}", 800 + i)).collect();
+    rows[30] = "2600".into();
+    let path = temp_file("range.txt", &rows.join("\n"));
+    let out = alyze(&["hrv", "--rr", path.to_str().unwrap()]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!out.status.success());
+    assert!(err.contains("line 31") && err.contains("plausible range"), "{err}");
+
+    let path = temp_file("seconds.txt", &"0.8\n".repeat(40));
+    let err = String::from_utf8(alyze(&["hrv", "--rr", path.to_str().unwrap()]).stderr).unwrap();
+    assert!(err.contains("--unit s"), "{err}");
+
+    let path = temp_file("header.csv", "time,hr\n1,60\n");
+    let err = String::from_utf8(alyze(&["hrv", "--rr", path.to_str().unwrap()]).stderr).unwrap();
+    assert!(err.contains("line 1") && err.contains("no RR column"), "{err}");
+
+    let out = alyze(&["hrv", "--rr", "/nonexistent/rr.txt"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn the_demo_tells_the_member_story() {
+    let out = alyze(&["demo"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("This morning's reading"));
+    assert!(text.contains("Night HRV: ln RMSSD"), "{text}");
+    assert!(text.contains("full analysis"));
+}
