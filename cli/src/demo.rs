@@ -22,7 +22,10 @@ pub fn run() -> Result<()> {
 
     let morning = hrv::analyse(&short.rr_ms, &[], &settings).map_err(|e| anyhow!("{e}"))?;
     let t = &morning.time;
-    println!("This morning's reading ({:.0}-minute recording)", morning.duration_s / 60.0);
+    println!(
+        "This morning's reading ({:.0}-minute recording)",
+        morning.duration_s / 60.0
+    );
     println!(
         "  RMSSD {:.1} ms (ln {:.2}), heart rate {:.0} bpm; quality {} ({} of {} beats corrected)",
         t.rmssd_ms,
@@ -37,14 +40,16 @@ pub fn run() -> Result<()> {
          means you have recovered; readiness compares it with your baseline once you have one.\n"
     );
 
-    let night =
-        hrv::analyse_night(&long.rr_ms, &[], &NightSettings::default()).map_err(|e| anyhow!("{e}"))?;
+    let night = hrv::analyse_night(&long.rr_ms, &[], &NightSettings::default())
+        .map_err(|e| anyhow!("{e}"))?;
     println!("An hour of recording, read in 5-minute windows the way your watch reads a night");
-    println!("  {:>6} {:>6} {:>9} {:>8} {:>7}  counted", "start", "beats", "RMSSD", "ln", "HR");
+    println!(
+        "  {:>6} {:>6} {:>9} {:>8} {:>7}  counted",
+        "start", "beats", "RMSSD", "ln", "HR"
+    );
     for w in &night.windows {
-        let show = |v: Option<f64>, digits: usize| {
-            v.map_or("-".to_string(), |v| format!("{v:.digits$}"))
-        };
+        let show =
+            |v: Option<f64>, digits: usize| v.map_or("-".to_string(), |v| format!("{v:.digits$}"));
         println!(
             "  {:>4.0}min {:>6} {:>6} ms {:>8} {:>3} bpm  {}",
             w.start_s / 60.0,
@@ -52,7 +57,11 @@ pub fn run() -> Result<()> {
             show(w.rmssd_ms, 1),
             show(w.ln_rmssd, 2),
             show(w.mean_hr_bpm, 0),
-            if w.clean { "yes" } else { "no (too short or too many artefacts)" },
+            if w.clean {
+                "yes"
+            } else {
+                "no (too short or too many artefacts)"
+            },
         );
     }
     match (night.mean_ln_rmssd, night.mean_rmssd_ms) {

@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 
 /// The alyze command line.
 #[derive(Debug, Parser)]
-#[command(name = "alyze", version, about = "alyze: recovery and readiness from your own data")]
+#[command(
+    name = "alyze",
+    version,
+    about = "alyze: recovery and readiness from your own data"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

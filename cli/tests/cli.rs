@@ -30,21 +30,51 @@ fn temp_file(name: &str, contents: &str) -> PathBuf {
 }
 
 const CONTRACT_KEYS: [&str; 19] = [
-    "n_beats", "duration_s", "mean_nn_ms", "sdnn_ms", "rmssd_ms", "ln_rmssd", "pnn50_pct",
-    "mean_hr_bpm", "vlf_ms2", "lf_ms2", "hf_ms2", "lf_hf", "lf_nu", "sd1_ms", "sd2_ms", "sampen",
-    "dfa_alpha1", "dfa_alpha2", "artefacts",
+    "n_beats",
+    "duration_s",
+    "mean_nn_ms",
+    "sdnn_ms",
+    "rmssd_ms",
+    "ln_rmssd",
+    "pnn50_pct",
+    "mean_hr_bpm",
+    "vlf_ms2",
+    "lf_ms2",
+    "hf_ms2",
+    "lf_hf",
+    "lf_nu",
+    "sd1_ms",
+    "sd2_ms",
+    "sampen",
+    "dfa_alpha1",
+    "dfa_alpha2",
+    "artefacts",
 ];
 
 #[test]
 fn json_holds_every_contract_key_with_the_reference_values() {
-    let out = alyze(&["hrv", "--rr", &data("pyhrv_sample_nni_long.txt"), "--json", "--correction", "none"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = alyze(&[
+        "hrv",
+        "--rr",
+        &data("pyhrv_sample_nni_long.txt"),
+        "--json",
+        "--correction",
+        "none",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for key in CONTRACT_KEYS {
         assert!(json.get(key).is_some(), "missing key {key}");
     }
     for key in ["detected", "corrected", "pct"] {
-        assert!(json["artefacts"].get(key).is_some(), "missing artefacts.{key}");
+        assert!(
+            json["artefacts"].get(key).is_some(),
+            "missing artefacts.{key}"
+        );
     }
     // pyHRV's own report for this recording (data/hrv/README.md), to its three decimals.
     assert_eq!(json["n_beats"], 4684);
@@ -65,11 +95,19 @@ fn csv_in_seconds_gives_the_same_answer_as_milliseconds() {
         .join("\n");
     let path = temp_file("short.csv", &csv);
     let a = alyze(&["hrv", "--rr", &data("pyhrv_sample_nni_short.txt"), "--json"]);
-    let b = alyze(&["hrv", "--rr", path.to_str().unwrap(), "--unit", "s", "--json"]);
+    let b = alyze(&[
+        "hrv",
+        "--rr",
+        path.to_str().unwrap(),
+        "--unit",
+        "s",
+        "--json",
+    ]);
     assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
     let a: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
     let b: serde_json::Value = serde_json::from_slice(&b.stdout).unwrap();
-    let rel = |k: &str| (a[k].as_f64().unwrap() - b[k].as_f64().unwrap()).abs() / a[k].as_f64().unwrap();
+    let rel =
+        |k: &str| (a[k].as_f64().unwrap() - b[k].as_f64().unwrap()).abs() / a[k].as_f64().unwrap();
     for key in ["rmssd_ms", "sdnn_ms", "mean_hr_bpm", "sd1_ms"] {
         assert!(rel(key) < 1e-9, "{key} differs");
     }
@@ -80,7 +118,14 @@ fn the_table_shows_each_section() {
     let out = alyze(&["hrv", "--rr", &data("pyhrv_sample_nni_short.txt")]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    for part in ["Time domain", "RMSSD", "Frequency domain", "Nonlinear", "DFA alpha1", "quality"] {
+    for part in [
+        "Time domain",
+        "RMSSD",
+        "Frequency domain",
+        "Nonlinear",
+        "DFA alpha1",
+        "quality",
+    ] {
         assert!(text.contains(part), "table lacks {part}:\n{text}");
     }
 }
@@ -91,7 +136,10 @@ fn a_bad_file_names_the_line_and_fails() {
     let out = alyze(&["hrv", "--rr", path.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("line 4") && err.contains("not a number"), "{err}");
+    assert!(
+        err.contains("line 4") && err.contains("not a number"),
+        "{err}"
+    );
     assert!(!err.contains("12o"), "the error must not echo the data");
 
     let mut rows: Vec<String> = (0..40).map(|i| format!("{}", 800 + i)).collect();
@@ -100,7 +148,10 @@ fn a_bad_file_names_the_line_and_fails() {
     let out = alyze(&["hrv", "--rr", path.to_str().unwrap()]);
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(!out.status.success());
-    assert!(err.contains("line 31") && err.contains("plausible range"), "{err}");
+    assert!(
+        err.contains("line 31") && err.contains("plausible range"),
+        "{err}"
+    );
 
     let path = temp_file("seconds.txt", &"0.8\n".repeat(40));
     let err = String::from_utf8(alyze(&["hrv", "--rr", path.to_str().unwrap()]).stderr).unwrap();
@@ -108,7 +159,10 @@ fn a_bad_file_names_the_line_and_fails() {
 
     let path = temp_file("header.csv", "time,hr\n1,60\n");
     let err = String::from_utf8(alyze(&["hrv", "--rr", path.to_str().unwrap()]).stderr).unwrap();
-    assert!(err.contains("line 1") && err.contains("no RR column"), "{err}");
+    assert!(
+        err.contains("line 1") && err.contains("no RR column"),
+        "{err}"
+    );
 
     let out = alyze(&["hrv", "--rr", "/nonexistent/rr.txt"]);
     assert!(!out.status.success());
@@ -117,7 +171,11 @@ fn a_bad_file_names_the_line_and_fails() {
 #[test]
 fn the_demo_tells_the_member_story() {
     let out = alyze(&["demo"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("This morning's reading"));
     assert!(text.contains("Night HRV: ln RMSSD"), "{text}");

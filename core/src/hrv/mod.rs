@@ -11,8 +11,10 @@
 //! Kubios HRV user's guide (version 3.x).
 
 pub mod artefacts;
+pub mod detrend;
 pub mod night;
 pub mod nonlinear;
+pub mod resample;
 pub mod rr;
 pub mod rr_text;
 pub mod spectrum;
@@ -22,8 +24,10 @@ use serde::Serialize;
 
 pub use artefacts::{ArtefactSummary, Correction};
 
+pub use night::{NightReport, NightSettings, WindowResult, analyse_night};
 pub use nonlinear::Nonlinear;
 pub use rr::RrSeries;
+pub use rr_text::{RrText, RrTextError, RrTextProblem, RrUnit, parse_rr_text};
 pub use spectrum::{Detrending, FrequencyDomain};
 pub use time_domain::TimeDomain;
 
@@ -140,7 +144,11 @@ pub struct HrvReport {
 /// Analyses one recording of RR intervals (ms). `gaps` lists the positions of intervals preceded by
 /// a gap in the recording (HealthKit's `precededByGap`): no successive difference, correction
 /// window or spectrum segment spans a gap.
-pub fn analyse(rr_ms: &[f64], gaps: &[usize], settings: &HrvSettings) -> Result<HrvReport, HrvError> {
+pub fn analyse(
+    rr_ms: &[f64],
+    gaps: &[usize],
+    settings: &HrvSettings,
+) -> Result<HrvReport, HrvError> {
     let series = RrSeries::new(rr_ms, gaps, settings)?;
     let (series, artefacts) = artefacts::correct_series(&series, &settings.correction);
     let segments: Vec<&[f64]> = series.segments().collect();

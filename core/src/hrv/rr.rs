@@ -83,8 +83,16 @@ impl RrSeries {
 
     /// The contiguous runs between gaps, in order.
     pub fn segments(&self) -> impl Iterator<Item = &[f64]> + '_ {
-        let ends = self.run_starts.iter().skip(1).copied().chain(std::iter::once(self.rr_ms.len()));
-        self.run_starts.iter().zip(ends).map(|(&start, end)| &self.rr_ms[start..end])
+        let ends = self
+            .run_starts
+            .iter()
+            .skip(1)
+            .copied()
+            .chain(std::iter::once(self.rr_ms.len()));
+        self.run_starts
+            .iter()
+            .zip(ends)
+            .map(|(&start, end)| &self.rr_ms[start..end])
     }
 }
 
@@ -100,6 +108,22 @@ fn check_settings(settings: &HrvSettings) -> Result<(), HrvError> {
         return Err(HrvError::InvalidSetting {
             name: "min_beats",
             reason: "at least 3 beats are needed for a successive difference and its spread",
+        });
+    }
+    if let super::Correction::Threshold { threshold_ms } = settings.correction
+        && !(threshold_ms.is_finite() && threshold_ms > 0.0)
+    {
+        return Err(HrvError::InvalidSetting {
+            name: "correction.threshold_ms",
+            reason: "must be a positive number of milliseconds",
+        });
+    }
+    if let super::Detrending::SmoothnessPriors { lambda } = settings.detrending
+        && !(lambda.is_finite() && lambda > 0.0)
+    {
+        return Err(HrvError::InvalidSetting {
+            name: "detrending.lambda",
+            reason: "must be a positive number",
         });
     }
     if !(0.0..=100.0).contains(&settings.max_artefact_pct) {
@@ -124,9 +148,17 @@ mod tests {
 
     #[test]
     fn splits_runs_at_gaps() {
-        let s = RrSeries::new(&[800.0, 810.0, 820.0, 830.0, 840.0], &[3, 1, 3], &settings()).unwrap();
+        let s = RrSeries::new(
+            &[800.0, 810.0, 820.0, 830.0, 840.0],
+            &[3, 1, 3],
+            &settings(),
+        )
+        .unwrap();
         let runs: Vec<&[f64]> = s.segments().collect();
-        assert_eq!(runs, vec![&[800.0][..], &[810.0, 820.0][..], &[830.0, 840.0][..]]);
+        assert_eq!(
+            runs,
+            vec![&[800.0][..], &[810.0, 820.0][..], &[830.0, 840.0][..]]
+        );
     }
 
     #[test]
@@ -135,13 +167,22 @@ mod tests {
         assert_eq!(err, HrvError::NonFinite { index: 1 });
         let err = RrSeries::new(&[800.0, 810.0, 2500.0], &[], &settings()).unwrap_err();
         assert!(matches!(err, HrvError::OutOfRange { index: 2, .. }));
-        assert!(!err.to_string().contains("2500"), "no health value in an error string");
+        assert!(
+            !err.to_string().contains("2500"),
+            "no health value in an error string"
+        );
     }
 
     #[test]
     fn refuses_too_few_beats_and_stray_gaps() {
         let err = RrSeries::new(&[800.0, 810.0], &[], &settings()).unwrap_err();
-        assert_eq!(err, HrvError::TooFewBeats { found: 2, needed: 3 });
+        assert_eq!(
+            err,
+            HrvError::TooFewBeats {
+                found: 2,
+                needed: 3
+            }
+        );
         let err = RrSeries::new(&[800.0, 810.0, 820.0], &[1, 3], &settings()).unwrap_err();
         assert_eq!(err, HrvError::GapOutOfRange { marker: 1 });
     }
@@ -157,5 +198,20 @@ mod tests {
             RrSeries::new(&[800.0; 5], &[], &bad),
             Err(HrvError::InvalidSetting { .. })
         ));
+        for bad in [
+            HrvSettings {
+                correction: super::super::Correction::Threshold { threshold_ms: 0.0 },
+                ..settings()
+            },
+            HrvSettings {
+                detrending: super::super::Detrending::SmoothnessPriors { lambda: f64::NAN },
+                ..settings()
+            },
+        ] {
+            assert!(matches!(
+                RrSeries::new(&[800.0; 5], &[], &bad),
+                Err(HrvError::InvalidSetting { .. })
+            ));
+        }
     }
 }

@@ -86,23 +86,23 @@ pub fn parse_rr_text(text: &str, unit: RrUnit) -> Result<RrText, RrTextError> {
         .peekable();
 
     let mut column: Option<(char, usize)> = None;
-    if let Some(&(line_no, first)) = rows.peek() {
-        if parse_number(first, None).is_none() {
-            let delimiter = [',', ';', '\t']
-                .into_iter()
-                .find(|d| first.contains(*d))
-                .unwrap_or(',');
-            let index = first
-                .split(delimiter)
-                .map(|name| name.trim().trim_matches('"'))
-                .position(|name| RR_COLUMNS.iter().any(|c| name.eq_ignore_ascii_case(c)))
-                .ok_or(RrTextError {
-                    line: Some(line_no),
-                    problem: RrTextProblem::NoRrColumn,
-                })?;
-            column = Some((delimiter, index));
-            rows.next();
-        }
+    if let Some(&(line_no, first)) = rows.peek()
+        && parse_number(first, None).is_none()
+    {
+        let delimiter = [',', ';', '\t']
+            .into_iter()
+            .find(|d| first.contains(*d))
+            .unwrap_or(',');
+        let index = first
+            .split(delimiter)
+            .map(|name| name.trim().trim_matches('"'))
+            .position(|name| RR_COLUMNS.iter().any(|c| name.eq_ignore_ascii_case(c)))
+            .ok_or(RrTextError {
+                line: Some(line_no),
+                problem: RrTextProblem::NoRrColumn,
+            })?;
+        column = Some((delimiter, index));
+        rows.next();
     }
 
     let mut parsed = RrText {

@@ -70,7 +70,11 @@ pub(crate) fn mean_sd(values: impl Iterator<Item = f64>) -> (f64, f64) {
         mean += delta / n as f64;
         m2 += delta * (x - mean);
     }
-    let sd = if n > 1 { (m2 / (n - 1) as f64).sqrt() } else { 0.0 };
+    let sd = if n > 1 {
+        (m2 / (n - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
     (mean, sd)
 }
 

@@ -1,0 +1,18 @@
+//! The alyze FFI: the one UniFFI crate through which the Swift (iOS) and Kotlin (Android) shells
+//! reach the Rust core, in the single namespace `alyze`.
+//!
+//! The crate holds no logic of its own. It mirrors the core's plain records and enums for the
+//! foreign languages ([`hrv`], [`night`]), maps every core error to the one public [`AlyzeError`]
+//! ([`error`]), and exports coarse calls: a whole recording or a whole night in, one report out.
+//! Calls are synchronous; nothing here is async yet, so there is no runtime.
+//!
+//! Counts and positions are `u32` on this side (UniFFI has no `usize`); [`hrv`] converts them in
+//! one place. Bindings are generated from the built library by `scripts/bindings`, never committed.
+
+pub mod error;
+pub mod hrv;
+pub mod night;
+
+pub use error::AlyzeError;
+
+uniffi::setup_scaffolding!("alyze");
