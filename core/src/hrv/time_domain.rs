@@ -4,7 +4,10 @@
 //! - SDNN and SDSD use the sample standard deviation (N-1 denominator).
 //! - RMSSD is the root mean square of the successive differences.
 //! - pNN50 is NN50 divided by the number of successive differences (N-1 in a gap-free series), as
-//!   Kubios and pyHRV do; NeuroKit2 and hrv-analysis divide by N.
+//!   Kubios, pyHRV and hrv-analysis do; NeuroKit2 divides by N.
+//! - SDSD is the sample standard deviation of the signed differences, as NeuroKit2 computes it
+//!   (hrv-analysis uses N, pyHRV the absolute differences; `core/tests/time_domain_reference.rs`
+//!   converts between them).
 //! - Mean HR is the mean of the instantaneous heart rates 60000/RR, as Kubios, pyHRV and
 //!   hrv-analysis compute it (not 60000/MeanNN).
 //! - Successive differences are taken within each contiguous run only, never across a gap.
