@@ -24,28 +24,20 @@
 // A test: a failed expectation is the failure report.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 mod artefacts {
     use std::collections::BTreeSet;
-    use std::path::{Path, PathBuf};
 
     use alyze_core::hrv::artefacts::{ArtefactKind, classify_run, correct_series};
     use alyze_core::hrv::{Correction, HrvSettings, RrSeries};
     use proptest::prelude::*;
     use serde_json::Value;
 
+    use crate::support;
+
     /// Half of the 91-beat quartile-deviation window: how far an end of the series reaches.
     const EDGE: usize = 45;
-
-    fn repo_root() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-    }
-
-    fn reference() -> Value {
-        let path = repo_root().join("tests/reference/artefacts.json");
-        let text =
-            std::fs::read_to_string(path).expect("tests/reference/artefacts.json is readable");
-        serde_json::from_str(&text).expect("artefacts.json is valid JSON")
-    }
 
     fn numbers(v: &Value) -> Vec<f64> {
         v.as_array()
@@ -53,6 +45,18 @@ mod artefacts {
             .iter()
             .map(|x| x.as_f64().expect("a number"))
             .collect()
+    }
+
+    /// The intervals of the long pyHRV recording, as the reference file holds them.
+    fn pyhrv_long() -> Vec<f64> {
+        let doc = support::reference("artefacts");
+        let case = doc["cases"]
+            .as_array()
+            .expect("cases")
+            .iter()
+            .find(|c| c["name"] == "pyhrv_long")
+            .expect("the long pyHRV recording");
+        numbers(&case["rr"])
     }
 
     fn series(rr: &[f64], gaps: &[usize]) -> RrSeries {
@@ -91,7 +95,7 @@ mod artefacts {
 
     #[test]
     fn detections_match_neurokit2() {
-        let doc = reference();
+        let doc = support::reference("artefacts");
         let cases = doc["cases"].as_array().expect("cases");
         assert!(cases.len() >= 10);
         let mut edge_differences = 0;
@@ -130,7 +134,7 @@ mod artefacts {
     #[test]
     fn synthetic_references_are_what_they_claim() {
         // The clean cases are clean for both, and each injected artefact is found with its class.
-        let doc = reference();
+        let doc = support::reference("artefacts");
         for case in doc["cases"].as_array().expect("cases") {
             let name = case["name"].as_str().expect("a name");
             let classes = classify_run(&numbers(&case["rr"]));
@@ -152,14 +156,7 @@ mod artefacts {
 
     #[test]
     fn pyhrv_long_recording_accounting() {
-        let doc = reference();
-        let case = doc["cases"]
-            .as_array()
-            .expect("cases")
-            .iter()
-            .find(|c| c["name"] == "pyhrv_long")
-            .expect("the long pyHRV recording");
-        let rr = numbers(&case["rr"]);
+        let rr = pyhrv_long();
         let s = series(&rr, &[]);
         let (out, summary) = correct_series(&s, &Correction::Automatic);
         assert_eq!(
@@ -284,14 +281,7 @@ mod artefacts {
     /// but they must not be flagged more often than the same beats are in the whole recording.
     #[test]
     fn run_ends_are_not_over_detected() {
-        let doc = reference();
-        let case = doc["cases"]
-            .as_array()
-            .expect("cases")
-            .iter()
-            .find(|c| c["name"] == "pyhrv_long")
-            .expect("the long pyHRV recording");
-        let rr = numbers(&case["rr"]);
+        let rr = pyhrv_long();
         let whole = classify_run(&rr);
         for len in [20, 60, 300] {
             let (mut cut_ends, mut whole_ends, mut cut_all) = (0, 0, 0);

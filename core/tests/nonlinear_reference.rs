@@ -27,48 +27,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod support;
 
 use alyze_core::hrv::nonlinear::{
     ALPHA1_BOXES, ALPHA2_BOXES, dfa_alpha, dfa_fluctuation, sample_entropy,
 };
-use alyze_core::hrv::{Correction, HrvSettings, Nonlinear, analyse};
+use alyze_core::hrv::{Nonlinear, analyse};
 use serde_json::Value;
 
 /// Relative tolerance for the same quantity computed by the same formula: only the order of the
 /// floating-point operations differs. (The domain brief asks 1e-4 for SD1/SD2; this is tighter.)
 const SAME_FORMULA: f64 = 1e-9;
 
-/// The repository root (this crate lives in `core/`).
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The reference file, parsed.
-fn reference() -> Value {
-    let path = repo_root().join("tests/reference/nonlinear.json");
-    let text = std::fs::read_to_string(&path).expect("tests/reference/nonlinear.json is readable");
-    serde_json::from_str(&text).expect("nonlinear.json is valid JSON")
-}
-
-/// The NN intervals of a sample series, ms.
-fn intervals(name: &str) -> Vec<f64> {
-    let path = repo_root().join("data/hrv").join(name);
-    std::fs::read_to_string(&path)
-        .expect("the sample series is readable")
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| line.trim().parse().expect("one number per line"))
-        .collect()
-}
-
 /// Our nonlinear indices of a series, uncorrected (the references analyse the series as given).
 fn ours(rr: &[f64]) -> Nonlinear {
-    let settings = HrvSettings {
-        correction: Correction::None,
-        ..Default::default()
-    };
-    analyse(rr, &[], &settings)
+    analyse(rr, &[], &support::uncorrected())
         .expect("the sample series is analysable")
         .nonlinear
 }
@@ -138,9 +111,9 @@ const SERIES: [&str; 2] = ["pyhrv_sample_nni_short.txt", "pyhrv_sample_nni_long.
 
 /// Runs `check` on every series with its intervals, our indices and its entry in the reference.
 fn for_each_series(check: impl Fn(&str, &[f64], &Nonlinear, &Value)) {
-    let reference = reference();
+    let reference = support::reference("nonlinear");
     for name in SERIES {
-        let rr = intervals(name);
+        let rr = support::recording(name);
         let entry = &reference["series"][name];
         assert_eq!(
             entry["n_intervals"].as_u64(),
@@ -408,7 +381,7 @@ fn nonlinear_pyhrv_published_figures_for_the_long_series() {
     // pyHRV's own report for SampleNNISeries (long): SD1 42.797 ms, SD2 112.837 ms, SampEn 1.250
     // (data/hrv/README.md; domain brief section 3). pyHRV's SD1/SD2 are the direct form with ddof 0;
     // its SampEn uses r = 0.2 SD (ddof -1), which counts the same pairs as ours on this series.
-    let rr = intervals("pyhrv_sample_nni_long.txt");
+    let rr = support::recording("pyhrv_sample_nni_long.txt");
     let nl = ours(&rr);
     let pairs = (rr.len() - 1) as f64;
     assert_eq!(

@@ -2,15 +2,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use alyze_core::hrv::{Correction, HrvSettings, NightSettings, analyse, analyse_night};
 use proptest::prelude::*;
-
-fn uncorrected() -> HrvSettings {
-    HrvSettings {
-        correction: Correction::None,
-        ..HrvSettings::default()
-    }
-}
+use support::uncorrected;
 
 /// Plausible RR series: around a resting rhythm with beat-to-beat variation.
 fn rr_series(len: std::ops::Range<usize>) -> impl Strategy<Value = Vec<f64>> {

@@ -26,7 +26,7 @@
 // A test: a failed expectation is the failure report.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+mod support;
 
 use alyze_core::hrv::spectrum::{Detrending, FrequencyDomain, frequency_domain};
 use serde_json::Value;
@@ -36,29 +36,6 @@ const REL_TOL: f64 = 1e-9;
 
 /// Relative tolerance against NeuroKit2, whose recipe differs (see the module documentation).
 const NEUROKIT_REL_TOL: f64 = 0.25;
-
-/// The repository root (this crate lives in `core/`).
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The reference file, parsed.
-fn reference() -> Value {
-    let path = repo_root().join("tests/reference/spectrum.json");
-    let text = std::fs::read_to_string(&path).expect("tests/reference/spectrum.json is readable");
-    serde_json::from_str(&text).expect("spectrum.json is valid JSON")
-}
-
-/// The NN intervals of a sample series, ms.
-fn intervals(relative_path: &str) -> Vec<f64> {
-    let path = repo_root().join(relative_path);
-    std::fs::read_to_string(&path)
-        .expect("the sample series is readable")
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| line.trim().parse().expect("one number per line"))
-        .collect()
-}
 
 fn number(v: &Value, key: &str) -> f64 {
     v[key]
@@ -80,7 +57,7 @@ fn ours(reference: &Value, case: &Value) -> FrequencyDomain {
     let file = reference["series_files"][series_key]
         .as_str()
         .expect("series file");
-    let rr = intervals(file);
+    let rr = support::intervals(file);
     let runs: Vec<&[f64]> = case["runs"]
         .as_array()
         .expect("runs")
@@ -100,7 +77,7 @@ fn ours(reference: &Value, case: &Value) -> FrequencyDomain {
 
 #[test]
 fn spectrum_agrees_with_the_scipy_recipe() {
-    let reference = reference();
+    let reference = support::reference("spectrum");
     let cases = reference["cases"].as_array().expect("cases");
     assert!(cases.len() >= 8, "all cases present");
     let mut worst = 0.0_f64;
@@ -148,7 +125,7 @@ fn spectrum_agrees_with_the_scipy_recipe() {
 
 #[test]
 fn spectrum_compares_with_neurokit2() {
-    let reference = reference();
+    let reference = support::reference("spectrum");
     for case in reference["cases"].as_array().expect("cases") {
         let Some(nk) = case.get("neurokit2_4hz_unnormalised") else {
             continue;

@@ -17,45 +17,17 @@
 // A test: a failed expectation is the failure report.
 #![allow(clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod support;
 
-use alyze_core::hrv::{Correction, HrvSettings, TimeDomain, analyse};
+use alyze_core::hrv::{TimeDomain, analyse};
 use serde_json::Value;
 
 /// Relative tolerance of the comparison (domain brief, section 3: the packages agree to 1e-4).
 const REL_TOL: f64 = 1e-4;
 
-/// The repository root (this crate lives in `core/`).
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The reference file, parsed.
-fn reference() -> Value {
-    let path = repo_root().join("tests/reference/time_domain.json");
-    let text =
-        std::fs::read_to_string(&path).expect("tests/reference/time_domain.json is readable");
-    serde_json::from_str(&text).expect("time_domain.json is valid JSON")
-}
-
-/// The NN intervals of a sample series, ms.
-fn intervals(name: &str) -> Vec<f64> {
-    let path = repo_root().join("data/hrv").join(name);
-    std::fs::read_to_string(&path)
-        .expect("the sample series is readable")
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| line.trim().parse().expect("one number per line"))
-        .collect()
-}
-
 /// Our time-domain indices of a series, uncorrected (the references analyse the series as given).
 fn ours(rr: &[f64]) -> TimeDomain {
-    let settings = HrvSettings {
-        correction: Correction::None,
-        ..Default::default()
-    };
-    analyse(rr, &[], &settings)
+    analyse(rr, &[], &support::uncorrected())
         .expect("the sample series is analysable")
         .time
 }
@@ -83,9 +55,9 @@ const SERIES: [&str; 2] = ["pyhrv_sample_nni_short.txt", "pyhrv_sample_nni_long.
 /// Runs `check` on every series with our indices, the series' entry in the reference file, the
 /// number of intervals N and of successive differences N-1.
 fn for_each_series(check: impl Fn(&str, &TimeDomain, &Value, f64, f64)) {
-    let reference = reference();
+    let reference = support::reference("time_domain");
     for name in SERIES {
-        let rr = intervals(name);
+        let rr = support::recording(name);
         let entry = &reference["series"][name];
         assert_eq!(
             entry["n_intervals"].as_u64(),
@@ -155,7 +127,7 @@ fn pyhrv() {
         //   SD(d)² = SD(|d|)² + n/(n-1) · (mean(|d|)² − mean(d)²),
         // with mean(|d|) pyHRV's own `nni_diff_mean` and mean(d) = (last − first) / n, since the
         // differences telescope.
-        let rr = intervals(name);
+        let rr = support::recording(name);
         let mean_d = (rr[rr.len() - 1] - rr[0]) / n_diffs;
         let mean_abs_d = num(py, "nni_diff_mean");
         let sdsd = (num(py, "sdsd").powi(2)
@@ -174,7 +146,7 @@ fn pyhrv() {
 fn pyhrv_published_figures_for_the_long_series() {
     // pyHRV's own report for SampleNNISeries (long): RMSSD 60.523 ms, SDNN 85.357 ms,
     // pNN50 28.571 % (data/hrv/README.md; domain brief section 3).
-    let t = ours(&intervals("pyhrv_sample_nni_long.txt"));
+    let t = ours(&support::recording("pyhrv_sample_nni_long.txt"));
     assert_eq!(format!("{:.3}", t.rmssd_ms), "60.523");
     assert_eq!(format!("{:.3}", t.sdnn_ms), "85.357");
     assert_eq!(format!("{:.3}", t.pnn50_pct), "28.571");
