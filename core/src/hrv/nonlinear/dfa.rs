@@ -74,27 +74,28 @@ fn integrate(x: &[f64]) -> Vec<f64> {
 
 /// F(n) of a profile: callers guarantee 2 <= n <= profile.len().
 fn fluctuation(profile: &[f64], n: usize) -> f64 {
-    // Abscissae 0..n-1 centred on their mean, so slope = Σ t·y / Σ t² and the intercept is the box
-    // mean: closed forms instead of a general fit per box.
+    // Abscissae 0..n-1 centred on their mean, computed once per box size: then Σ tc = 0, so the
+    // least-squares slope is Σ tc·y / Σ tc² and the intercept is the box mean, closed forms instead
+    // of a general fit per box.
     let t_mean = (n as f64 - 1.0) / 2.0;
-    let t_sq: f64 = (0..n).map(|t| (t as f64 - t_mean).powi(2)).sum();
+    let tc: Vec<f64> = (0..n).map(|t| t as f64 - t_mean).collect();
+    let t_sq: f64 = tc.iter().map(|t| t * t).sum();
     let n_boxes = profile.len() / n;
     let mut sum_sq = 0.0;
     for b in profile.chunks_exact(n) {
-        let y_mean = b.iter().sum::<f64>() / n as f64;
-        let slope = b
+        let (sum_y, sum_ty) = b
             .iter()
-            .enumerate()
-            .map(|(t, &y)| (t as f64 - t_mean) * (y - y_mean))
-            .sum::<f64>()
-            / t_sq;
+            .zip(&tc)
+            .fold((0.0, 0.0), |(sy, sty), (&y, &t)| (sy + y, sty + t * y));
+        let y_mean = sum_y / n as f64;
+        let slope = sum_ty / t_sq;
         // Residuals computed directly rather than as Syy − Sxy²/Sxx, which cancels badly when the
         // line fits a smooth profile almost exactly.
         sum_sq += b
             .iter()
-            .enumerate()
-            .map(|(t, &y)| {
-                let r = y - y_mean - slope * (t as f64 - t_mean);
+            .zip(&tc)
+            .map(|(&y, &t)| {
+                let r = y - y_mean - slope * t;
                 r * r
             })
             .sum::<f64>();
