@@ -4,7 +4,9 @@
 
 mod support;
 
-use alyze_core::hrv::{Correction, HrvSettings, NightSettings, analyse, analyse_night};
+use alyze_core::hrv::{
+    Correction, HrvSettings, NightSettings, RrUnit, analyse, analyse_night, parse_rr_text,
+};
 use proptest::prelude::*;
 use support::uncorrected;
 
@@ -107,6 +109,21 @@ proptest! {
             for v in [f.vlf_ms2, f.lf_ms2, f.hf_ms2, f.total_ms2, f.lf_hf, f.lf_nu, f.hf_nu] {
                 prop_assert!(v.is_finite() && v >= 0.0);
             }
+        }
+    }
+
+    /// Any text, however mangled, is read or refused with a line-numbered error: never a panic,
+    /// and every interval read keeps the line it came from.
+    #[test]
+    fn any_text_is_read_or_refused(text in "(?s)[0-9a-zA-Z.,;\t\" #_\r\n-]{0,400}") {
+        match parse_rr_text(&text, RrUnit::Milliseconds) {
+            Ok(parsed) => {
+                prop_assert_eq!(parsed.rr_ms.len(), parsed.lines.len());
+                let n_lines = text.lines().count();
+                prop_assert!(parsed.lines.iter().all(|&l| l >= 1 && l <= n_lines));
+                prop_assert!(parsed.lines.windows(2).all(|w| w[0] < w[1]));
+            }
+            Err(err) => prop_assert!(err.line.is_none_or(|l| l >= 1 && l <= text.lines().count())),
         }
     }
 }

@@ -15,6 +15,8 @@
 mod dfa;
 mod poincare;
 mod sampen;
+#[cfg(test)]
+mod test_rng;
 
 use serde::Serialize;
 

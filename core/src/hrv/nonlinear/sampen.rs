@@ -211,6 +211,7 @@ impl Templates {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use super::super::test_rng::Rng;
     use super::*;
 
     /// The textbook definition, all ordered pairs, for comparison.
@@ -246,29 +247,6 @@ mod tests {
             }
         }
         (b, a)
-    }
-
-    /// SplitMix64 (Steele, Lea & Flood 2014): seeded, reproducible random numbers for the tests.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-
-        /// Uniform in [0, 1).
-        fn uniform(&mut self) -> f64 {
-            (self.next() >> 11) as f64 / (1u64 << 53) as f64
-        }
-
-        /// Uniform integer in 0..n.
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
     }
 
     /// A random RR-like series of `len` beats: a wandering rhythm with beat-to-beat noise, in whole
