@@ -4,4 +4,6 @@
 //! `alyze` command line all share. Science lives in pure functions (data in, result out, no I/O) so
 //! that it can be tested against independent implementations and public recordings.
 
+pub mod health;
 pub mod hrv;
+pub mod platform;

@@ -20,7 +20,7 @@ mod test_rng;
 
 use serde::Serialize;
 
-pub use dfa::{ALPHA1_BOXES, ALPHA2_BOXES, dfa_alpha, dfa_fluctuation};
+pub use dfa::{ALPHA1_BOXES, ALPHA2_BOXES, MIN_BOXES, dfa_alpha, dfa_fluctuation};
 pub use poincare::{Poincare, poincare};
 pub use sampen::{SAMPEN_DIMENSION, SAMPEN_TOLERANCE_SD, sample_entropy};
 
