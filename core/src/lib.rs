@@ -4,6 +4,8 @@
 //! `alyze` command line all share. Science lives in pure functions (data in, result out, no I/O) so
 //! that it can be tested against independent implementations and public recordings.
 
+pub mod apple_export;
 pub mod health;
 pub mod hrv;
 pub mod platform;
+pub mod store;

@@ -1,0 +1,171 @@
+//! The on-device store: the member's health data in one SQLite file on the phone.
+//!
+//! [`Store`] is the entry point (shared brief, "store as entry point"): the shells and the sync
+//! client never see SQL or a connection, they call methods that each run in one transaction. The
+//! store owns the single writer connection; writes take `&mut self`, so the borrow checker keeps
+//! them one at a time, and the bindings wrap the store in a mutex and call it off the main thread.
+//! Sync metadata (platform anchors now, the outbox and the server cursor later) lives in the same
+//! file as the rows it describes, so "save the rows and the anchor that covers them" is one
+//! transaction and a crash can never leave an anchor ahead of its data (data brief, "Live platform
+//! data").
+//!
+//! - `schema.rs`: the tables (documented there), `PRAGMA user_version` and the migrations.
+//! - `quantity.rs`: ingest of quantity-sample batches with deletions and the anchor, the
+//!   mark-and-sweep after a full re-read, and the read by kind and time.
+//! - `source.rs`: provenance, stored once per distinct source.
+//! - `anchor.rs`: the per-stream platform anchors.
+//! - `error.rs`: [`StoreError`] and [`SkipReason`]; neither ever carries a health value.
+//!
+//! # Connection settings
+//!
+//! - `journal_mode = WAL`: readers do not block the writer nor the writer the readers, and a commit
+//!   is one append to the log rather than a rewrite of pages.
+//! - `synchronous = NORMAL`: in WAL mode the log is synced only at checkpoints, not at every commit.
+//!   That is durable against a crash or kill of the app (the committed log is in the OS's hands);
+//!   a power loss or OS crash may lose the last transactions before the checkpoint but never
+//!   corrupts the file. Losing the last transaction is harmless here because its anchor is lost
+//!   with it: the platform re-delivers the same samples and the ingest is idempotent. `FULL` would
+//!   sync on every commit for no gain in that case.
+//! - `foreign_keys = ON`: SQLite leaves them off by default; a sample must point at a source.
+//! - `busy_timeout` of [`BUSY_TIMEOUT`]: the store is the only writer, but not the only user of the
+//!   file (a checkpoint, a read-only connection of an app extension or of a later reader), and
+//!   without a timeout SQLite fails at once with `SQLITE_BUSY` instead of waiting a moment.
+//!
+//! # Protection at rest
+//!
+//! The decision for the phone, carried out by the shells (the core has no platform code; the shell
+//! passes the path to [`Store::open`]):
+//! - **iOS**: the file lives in the app's private container (`Application Support/`, not
+//!   `Documents/`, which can be exposed through the Files app), with Data Protection class
+//!   `NSFileProtectionCompleteUntilFirstUserAuthentication`, set as the app's default data
+//!   protection entitlement so that SQLite's `-wal` and `-shm` files, created later, get the same
+//!   class. The file is encrypted with a key derived from the passcode and unreadable from boot until
+//!   the member first unlocks. The stricter class `Complete` is not used: background delivery
+//!   and background sync run while the phone is locked, and a database that becomes unreadable
+//!   mid-transaction at lock time would fail those writes.
+//! - **Android**: app-private internal storage (`Context.getNoBackupFilesDir()`), which is
+//!   credential-encrypted by file-based encryption (mandatory since Android 10) and readable by no
+//!   other app; not device-protected storage, so it stays locked until the first unlock, as on iOS.
+//! - **Backups**: the file is excluded from iCloud and Android cloud backups (no-backup directory on
+//!   Android, `isExcludedFromBackup` on iOS): the copy that survives a lost phone is the clinic
+//!   server's, reached through sync, not a cloud backup outside the clinic's control.
+//! - **No SQLCipher for now.** The OS already encrypts the file with a key bound to the device
+//!   passcode. An application key would have to live in the Keychain or Keystore with the same
+//!   "after first unlock" availability, so it would protect against nothing the OS does not: a
+//!   locked, lost phone is already covered, and an attacker in the unlocked app's sandbox can read
+//!   the key as well as the file. It would cost a second SQLite build linked to a crypto library
+//!   on both platforms, slower I/O and a new way to lose all data (a lost key). To revisit if a
+//!   clinic's compliance requires application-level encryption.
+
+mod anchor;
+mod error;
+mod quantity;
+mod schema;
+mod source;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+pub use error::{Result, SkipReason, StoreError};
+pub use quantity::{IngestReport, quantity_id};
+
+/// How long a statement waits for a lock held by another connection before it fails.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The member's on-device database; see the module doc.
+#[derive(Debug)]
+pub struct Store {
+    /// The one connection, used for every read and write.
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
+    ///
+    /// Refuses a file written by a newer app ([`StoreError::TooNew`]) and a file system on which
+    /// SQLite cannot use write-ahead logging ([`StoreError::NoWal`]).
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let conn =
+            Connection::open(path).map_err(|e| StoreError::sqlite("opening the database", &e))?;
+        Self::with_connection(conn, "wal")
+    }
+
+    /// Opens a fresh database in memory (tests, previews, a CLI run that keeps nothing). SQLite
+    /// keeps an in-memory database's journal in memory, so its journal mode is `memory`, not WAL.
+    pub fn open_in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory()
+            .map_err(|e| StoreError::sqlite("opening the database", &e))?;
+        Self::with_connection(conn, "memory")
+    }
+
+    /// Applies the connection settings (module doc) and migrates.
+    fn with_connection(mut conn: Connection, journal_mode: &str) -> Result<Self> {
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| StoreError::sqlite("setting the busy timeout", &e))?;
+        // Checked before anything writes to the file, so a newer app's file is left untouched.
+        schema::checked_version(&conn)?;
+        // `journal_mode` answers with the mode in force, which is not WAL where the file system
+        // cannot support it.
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .map_err(|e| StoreError::sqlite("enabling write-ahead logging", &e))?;
+        if !mode.eq_ignore_ascii_case(journal_mode) {
+            return Err(StoreError::NoWal);
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| StoreError::sqlite("setting synchronous", &e))?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(|e| StoreError::sqlite("enabling foreign keys", &e))?;
+        schema::migrate(&mut conn)?;
+        Ok(Self { conn })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pragma(store: &Store, name: &str) -> String {
+        store
+            .conn
+            .pragma_query_value(None, name, |row| row.get::<_, rusqlite::types::Value>(0))
+            .map(|value| match value {
+                rusqlite::types::Value::Text(text) => text,
+                rusqlite::types::Value::Integer(n) => n.to_string(),
+                other => format!("{other:?}"),
+            })
+            .expect("pragma reads")
+    }
+
+    #[test]
+    fn a_file_store_uses_wal_normal_foreign_keys_and_a_timeout() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path().join("alyze.db")).expect("opens");
+        assert_eq!(pragma(&store, "journal_mode"), "wal");
+        // NORMAL is 1 (OFF 0, NORMAL 1, FULL 2, EXTRA 3).
+        assert_eq!(pragma(&store, "synchronous"), "1");
+        assert_eq!(pragma(&store, "foreign_keys"), "1");
+        assert_eq!(pragma(&store, "busy_timeout"), "5000");
+    }
+
+    #[test]
+    fn an_in_memory_store_opens_with_the_schema() {
+        let store = Store::open_in_memory().expect("opens");
+        assert_eq!(pragma(&store, "journal_mode"), "memory");
+        assert_eq!(pragma(&store, "foreign_keys"), "1");
+        assert_eq!(
+            schema::version(&store.conn).expect("reads"),
+            schema::CURRENT_VERSION
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("garbage.db");
+        std::fs::write(&path, [0x5a_u8; 4096]).expect("writes");
+        assert!(matches!(Store::open(&path), Err(StoreError::Sqlite { .. })));
+    }
+}
