@@ -15,10 +15,21 @@
 //!   case-insensitively, byte-identical duplicate records and several sources recording the same
 //!   minutes; every re-export repeats everything exported before.
 //!
-//! For now the module holds [`synthetic`], a generator of realistic synthetic exports with those
-//! quirks, which the importer's tests, the benchmarks and `alyze demo` use instead of a member's
-//! data. The streaming importer comes next, beside it.
+//! [`mod@parse`] is the streaming parser that turns an export into the core's records (to a
+//! [`parse::Sink`]; storing them is the importer's job). [`synthetic`] generates realistic
+//! synthetic exports with those quirks, which the parser's tests, the benchmarks and `alyze demo`
+//! use instead of a member's data. [`time`] reads the export's dates and localised beat times and
+//! documents what is exact in a beat series built from them.
 
+mod device;
+mod input;
+pub mod parse;
 pub mod synthetic;
+pub mod time;
 
+pub use device::parse_device;
+pub use parse::{
+    Flow, HrvBeats, Outcome, ParseError, ParseOptions, ParseReport, Progress, Sink, SkipReason,
+    SleepSample, parse, parse_path, parse_zip,
+};
 pub use synthetic::{GeneratedSummary, Quirks, SyntheticExport};

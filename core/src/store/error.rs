@@ -42,6 +42,12 @@ pub enum StoreError {
     /// A file database did not switch to write-ahead logging (a read-only or network file system).
     #[error("the database could not use write-ahead logging")]
     NoWal,
+    /// A value could not be laid out for storage (a record that passed validation always can).
+    #[error("a value could not be encoded: {column}")]
+    Encoding {
+        /// The column it was meant for.
+        column: &'static str,
+    },
     /// A stored row could not be read back as a valid record.
     #[error("stored data is damaged: {column}")]
     Corrupt {

@@ -12,6 +12,13 @@
 //! - `schema.rs`: the tables (documented there), `PRAGMA user_version` and the migrations.
 //! - `quantity.rs`: ingest of quantity-sample batches with deletions and the anchor, the
 //!   mark-and-sweep after a full re-read, and the read by kind and time.
+//! - `batch.rs`: the transaction frame of a batch both ingest paths share.
+//! - `ingest.rs`: the one ingest path, ids and range read for every other record kind, each kind
+//!   implementing the sealed [`Record`] trait in its own module: `heartbeat.rs` (beats as blobs),
+//!   `sleep.rs` (sessions and stage segments), `workout.rs` (totals and events), `checkin.rs`
+//!   (every revision kept, reads per day), `recovery.rs`, `lab.rs`, `training.rs`; `parts.rs`
+//!   holds the timed child rows of sleep and workouts, `code.rs` the stored form of enumerations.
+//! - `priority.rs`: the member's source order per metric and the default, Apple Watch first.
 //! - `source.rs`: provenance, stored once per distinct source.
 //! - `anchor.rs`: the per-stream platform anchors.
 //! - `error.rs`: [`StoreError`] and [`SkipReason`]; neither ever carries a health value.
@@ -58,18 +65,33 @@
 //!   clinic's compliance requires application-level encryption.
 
 mod anchor;
+mod batch;
+mod checkin;
+mod code;
 mod error;
+mod heartbeat;
+mod ingest;
+mod lab;
+mod parts;
+mod priority;
 mod quantity;
+mod recovery;
 mod schema;
+mod sleep;
 mod source;
+mod training;
+mod workout;
 
 use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub use batch::IngestReport;
 pub use error::{Result, SkipReason, StoreError};
-pub use quantity::{IngestReport, quantity_id};
+pub use ingest::{CONTENT_ID_NAMESPACE, Record, record_id};
+pub use priority::{Metric, SourceRef, is_apple_watch};
+pub use quantity::quantity_id;
 
 /// How long a statement waits for a lock held by another connection before it fails.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

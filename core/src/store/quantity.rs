@@ -45,35 +45,19 @@
 //! a begin/finish pair that stamps rows as they are seen: it needs no extra column or state in the
 //! file, and a few hundred thousand ids (a year of samples) fit in memory.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
+use super::Store;
+use super::batch::{IngestReport, Outcome};
 use super::error::{Result, SkipReason, StoreError};
-use super::source::{self, SourceCache};
-use super::{Store, anchor};
+use super::source;
 use crate::health::{QuantityKind, QuantitySample, Timestamp, Validate};
 
 /// The UUIDv5 namespace of content-derived quantity ids. Fixed forever: changing it would give
 /// every stored export row a new id, so the next re-import would duplicate them all.
 const CONTENT_ID_NAMESPACE: Uuid = Uuid::from_u128(0xd0b8_19be_c32a_49b4_ba6a_9299_72de_7580);
-
-/// What one [`Store::ingest_quantities`] call did.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct IngestReport {
-    /// Samples stored for the first time.
-    pub inserted: usize,
-    /// Samples already stored with other content, now replaced (an edited record).
-    pub updated: usize,
-    /// Samples already stored as they are, or already deleted: nothing changed.
-    pub duplicates: usize,
-    /// Stored live samples that the batch's deletions turned into tombstones.
-    pub deleted: usize,
-    /// Samples not stored: their position in the batch and why.
-    pub skipped: Vec<(usize, SkipReason)>,
-}
 
 /// The id under which `sample` is stored: its platform id, or for a sample without one a UUIDv5
 /// of [`QuantitySample::content_key`] (the key itself holds the value and is never stored).
@@ -95,40 +79,32 @@ impl Store {
         deleted_ids: &[String],
         anchor: Option<&[u8]>,
     ) -> Result<IngestReport> {
-        let tx = self.write_transaction()?;
-        let mut report = IngestReport::default();
-        let mut sources = SourceCache::new();
-        for (index, sample) in samples.iter().enumerate() {
-            let row = match Columns::of(stream, sample) {
-                Ok(row) => row,
-                Err(reason) => {
-                    report.skipped.push((index, reason));
-                    continue;
-                }
-            };
-            let source_id = source::id_of(&tx, &sample.source, &mut sources)?;
-            match stored(&tx, &row.id)? {
-                None => {
-                    insert(&tx, &row, source_id)?;
-                    report.inserted += 1;
-                }
-                Some(old) if old.deleted_at_ms.is_some() => report.duplicates += 1,
-                Some(old) if old.same_as(&row, source_id) => report.duplicates += 1,
-                Some(_) => {
-                    update(&tx, &row, source_id)?;
-                    report.updated += 1;
-                }
-            }
-        }
-        let now_ms = Utc::now().timestamp_millis();
-        for id in deleted_ids {
-            report.deleted += tombstone(&tx, id, now_ms)?;
-        }
-        if let Some(anchor) = anchor {
-            anchor::save(&tx, stream, anchor)?;
-        }
-        commit(tx)?;
-        Ok(report)
+        self.ingest_batch(
+            stream,
+            samples,
+            deleted_ids,
+            anchor,
+            |tx, sample, sources| {
+                let row = match Columns::of(stream, sample) {
+                    Ok(row) => row,
+                    Err(reason) => return Ok(Err(reason)),
+                };
+                let source_id = source::id_of(tx, &sample.source, sources)?;
+                Ok(Ok(match stored(tx, &row.id)? {
+                    None => {
+                        insert(tx, &row, source_id)?;
+                        Outcome::Inserted
+                    }
+                    Some(old) if old.deleted_at_ms.is_some() => Outcome::Duplicate,
+                    Some(old) if old.same_as(&row, source_id) => Outcome::Duplicate,
+                    Some(_) => {
+                        update(tx, &row, source_id)?;
+                        Outcome::Updated
+                    }
+                }))
+            },
+            tombstone,
+        )
     }
 
     /// Ends a full re-read of `stream` (module doc): live rows of the stream whose start lies in
@@ -142,10 +118,8 @@ impl Store {
         to: DateTime<Utc>,
         anchor: Option<&[u8]>,
     ) -> Result<usize> {
-        let seen: HashSet<&str> = seen_ids.iter().map(String::as_str).collect();
-        let tx = self.write_transaction()?;
-        let candidates: Vec<String> = tx
-            .prepare_cached(
+        let candidates = |tx: &Transaction<'_>| {
+            tx.prepare_cached(
                 "SELECT id FROM quantity_sample WHERE stream = ?1 AND deleted_at_ms IS NULL \
                  AND start_ns >= ?2 AND start_ns < ?3",
             )
@@ -156,17 +130,9 @@ impl Store {
                     })?
                     .collect()
             })
-            .map_err(|e| StoreError::sqlite("finding rows to sweep", &e))?;
-        let now_ms = Utc::now().timestamp_millis();
-        let mut swept = 0;
-        for id in candidates.iter().filter(|id| !seen.contains(id.as_str())) {
-            swept += tombstone(&tx, id, now_ms)?;
-        }
-        if let Some(anchor) = anchor {
-            anchor::save(&tx, stream, anchor)?;
-        }
-        commit(tx)?;
-        Ok(swept)
+            .map_err(|e| StoreError::sqlite("finding rows to sweep", &e))
+        };
+        self.sweep_stream(stream, seen_ids, anchor, candidates, tombstone)
     }
 
     /// The live samples of `kind` whose start lies in `[from, to)`, by start (then id, so that
@@ -200,7 +166,7 @@ impl Store {
     /// Starts a write transaction that takes the write lock at once: a deferred one would take it
     /// at its first write, and fail with `SQLITE_BUSY` without waiting if another connection wrote
     /// in between.
-    fn write_transaction(&mut self) -> Result<Transaction<'_>> {
+    pub(super) fn write_transaction(&mut self) -> Result<Transaction<'_>> {
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| StoreError::sqlite("starting a write", &e))
@@ -208,7 +174,7 @@ impl Store {
 }
 
 /// Commits `tx`.
-fn commit(tx: Transaction<'_>) -> Result<()> {
+pub(super) fn commit(tx: Transaction<'_>) -> Result<()> {
     tx.commit()
         .map_err(|e| StoreError::sqlite("committing a write", &e))
 }
@@ -381,7 +347,7 @@ fn read_sample(kind: QuantityKind, row: &Row<'_>) -> Result<QuantitySample> {
 }
 
 /// A query bound in nanoseconds, clamped to what an `i64` holds (every stored instant does).
-fn bound_ns(t: DateTime<Utc>) -> i64 {
+pub(super) fn bound_ns(t: DateTime<Utc>) -> i64 {
     t.timestamp_nanos_opt().unwrap_or(if t.timestamp() < 0 {
         i64::MIN
     } else {
@@ -391,7 +357,7 @@ fn bound_ns(t: DateTime<Utc>) -> i64 {
 
 /// The stored code of a quantity kind. Spelled out rather than derived from `Debug` or serde so
 /// that renaming a variant never changes what the file says.
-fn kind_code(kind: QuantityKind) -> &'static str {
+pub(super) fn kind_code(kind: QuantityKind) -> &'static str {
     match kind {
         QuantityKind::HeartRate => "heart_rate",
         QuantityKind::RestingHeartRate => "resting_heart_rate",
@@ -405,6 +371,8 @@ fn kind_code(kind: QuantityKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
     use crate::health::source::tests::watch;
     use crate::health::time::tests::ts;

@@ -30,13 +30,41 @@
 //! - `sync_anchor`: per platform stream (`healthkit:<type>`, a Health Connect changes token's
 //!   name...), the opaque anchor or changes token the platform gave, and when it was saved. It is
 //!   written in the transaction of the batch it covers.
+//!
+//! # Schema version 2
+//!
+//! Every record kind other than quantity samples, through one generic path (`ingest.rs`):
+//! - `record`: the columns every kind shares, one row per record. `rid` is the local row key the
+//!   detail tables point at; `(kind, id)` is the record's identity, `id` being the platform id
+//!   (`from_platform` = 1) or a UUIDv5 of the kind's identity key (`ingest.rs`). `stream`,
+//!   instants, `source_id` and `deleted_at_ms` mean what they mean in `quantity_sample`. `start`
+//!   and `end` are the interval the record covers (an instant, such as a lab's collection, has
+//!   `end` = `start`; a logged session's `end` is its start plus its duration), which is what range
+//!   reads select on.
+//! - `heartbeat_series`: the beats of a series in two blobs: `offsets` holds each beat's offset
+//!   from the series start, s, as consecutive little-endian `f64` (8 bytes a beat, the exact value
+//!   HealthKit gave); `gaps` is a bitmap, bit `i % 8` (least significant first) of byte `i / 8` set
+//!   when beat `i` was preceded by a gap. A night of beats is ~30 000 beats: 240 kB plus 4 kB, one
+//!   row, instead of 30 000 rows with their per-row overhead.
+//! - `sleep_segment` and `workout_event`: the stage segments of a session and the events of a
+//!   workout, `position` keeping their order; `workout` holds the workout's activity and totals.
+//! - `check_in_revision`: every revision of a check-in, numbered from 1 in the order saved; the
+//!   highest number is the check-in's current state. `day` is the member's local date of the
+//!   check-in; `answers` is the questionnaire in its serde JSON form (the synced form).
+//! - `recovery_session`, `lab_result`, `training_session`: the fields of those records.
+//! - `source_priority`: the member's ordered sources per metric (`priority.rs`); a metric without
+//!   rows uses the default order.
+//!
+//! Detail rows are deleted with their `record` row (`ON DELETE CASCADE`): an edited record is
+//! replaced whole. Enumerations are stored by their serde names, the stored and synced form the
+//! data model fixes.
 
 use rusqlite::{Connection, Transaction};
 
 use super::error::{Result, StoreError};
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -86,6 +114,117 @@ CREATE TABLE sync_anchor (
     stream TEXT PRIMARY KEY NOT NULL,
     anchor BLOB NOT NULL,
     updated_at_ms INTEGER NOT NULL
+) STRICT;
+";
+
+/// Version 1 to 2: every other record kind, and the source priority.
+const V2: &str = "
+CREATE TABLE record (
+    rid INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    from_platform INTEGER NOT NULL CHECK (from_platform IN (0, 1)),
+    stream TEXT NOT NULL,
+    start_ns INTEGER NOT NULL,
+    start_offset_s INTEGER NOT NULL,
+    start_zone TEXT,
+    end_ns INTEGER NOT NULL CHECK (end_ns >= start_ns),
+    end_offset_s INTEGER NOT NULL,
+    end_zone TEXT,
+    source_id INTEGER NOT NULL REFERENCES source (id),
+    deleted_at_ms INTEGER,
+    UNIQUE (kind, id)
+) STRICT;
+
+-- Range reads ask for live records of one kind by time.
+CREATE INDEX record_live_by_kind ON record (kind, start_ns) WHERE deleted_at_ms IS NULL;
+
+CREATE TABLE heartbeat_series (
+    rid INTEGER PRIMARY KEY REFERENCES record (rid) ON DELETE CASCADE,
+    beat_count INTEGER NOT NULL CHECK (beat_count >= 0),
+    offsets BLOB NOT NULL,
+    gaps BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE sleep_segment (
+    rid INTEGER NOT NULL REFERENCES record (rid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    start_ns INTEGER NOT NULL,
+    start_offset_s INTEGER NOT NULL,
+    start_zone TEXT,
+    end_ns INTEGER NOT NULL,
+    end_offset_s INTEGER NOT NULL,
+    end_zone TEXT,
+    PRIMARY KEY (rid, position)
+) STRICT;
+
+CREATE TABLE workout (
+    rid INTEGER PRIMARY KEY REFERENCES record (rid) ON DELETE CASCADE,
+    activity TEXT NOT NULL,
+    duration_s REAL NOT NULL,
+    active_energy_kcal REAL,
+    avg_heart_rate_bpm REAL,
+    max_heart_rate_bpm REAL,
+    distance_m REAL
+) STRICT;
+
+CREATE TABLE workout_event (
+    rid INTEGER NOT NULL REFERENCES record (rid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    start_ns INTEGER NOT NULL,
+    start_offset_s INTEGER NOT NULL,
+    start_zone TEXT,
+    end_ns INTEGER NOT NULL,
+    end_offset_s INTEGER NOT NULL,
+    end_zone TEXT,
+    PRIMARY KEY (rid, position)
+) STRICT;
+
+CREATE TABLE check_in_revision (
+    rid INTEGER NOT NULL REFERENCES record (rid) ON DELETE CASCADE,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    day TEXT NOT NULL,
+    at_ns INTEGER NOT NULL,
+    at_offset_s INTEGER NOT NULL,
+    at_zone TEXT,
+    answers TEXT NOT NULL,
+    saved_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (rid, revision)
+) STRICT;
+
+CREATE INDEX check_in_revision_by_day ON check_in_revision (day);
+
+CREATE TABLE recovery_session (
+    rid INTEGER PRIMARY KEY REFERENCES record (rid) ON DELETE CASCADE,
+    modality TEXT NOT NULL,
+    duration_s REAL NOT NULL,
+    temperature_c REAL
+) STRICT;
+
+CREATE TABLE lab_result (
+    rid INTEGER PRIMARY KEY REFERENCES record (rid) ON DELETE CASCADE,
+    loinc TEXT NOT NULL,
+    value REAL NOT NULL,
+    unit TEXT NOT NULL,
+    reference_low REAL,
+    reference_high REAL
+) STRICT;
+
+CREATE TABLE training_session (
+    rid INTEGER PRIMARY KEY REFERENCES record (rid) ON DELETE CASCADE,
+    rpe INTEGER NOT NULL,
+    duration_min REAL NOT NULL,
+    activity TEXT
+) STRICT;
+
+CREATE TABLE source_priority (
+    metric TEXT NOT NULL,
+    rank INTEGER NOT NULL CHECK (rank >= 1),
+    source_name TEXT NOT NULL,
+    bundle_id TEXT,
+    PRIMARY KEY (metric, rank)
 ) STRICT;
 ";
 
@@ -159,16 +298,33 @@ mod tests {
             .expect("reads")
     }
 
+    fn current_tables() -> Vec<String> {
+        [
+            "check_in_revision",
+            "heartbeat_series",
+            "lab_result",
+            "quantity_sample",
+            "record",
+            "recovery_session",
+            "sleep_segment",
+            "source",
+            "source_priority",
+            "sync_anchor",
+            "training_session",
+            "workout",
+            "workout_event",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
     #[test]
     fn a_new_file_gets_the_current_schema() {
         let mut conn = Connection::open_in_memory().expect("opens");
         assert_eq!(version(&conn).expect("reads"), 0);
         migrate(&mut conn).expect("migrates");
         assert_eq!(version(&conn).expect("reads"), CURRENT_VERSION);
-        assert_eq!(
-            tables(&conn),
-            ["quantity_sample", "source", "sync_anchor"].map(String::from)
-        );
+        assert_eq!(tables(&conn), current_tables());
         // Migrating an up-to-date file does nothing.
         migrate(&mut conn).expect("migrates again");
         assert_eq!(version(&conn).expect("reads"), CURRENT_VERSION);
@@ -190,11 +346,70 @@ mod tests {
                 CURRENT_VERSION,
                 "from {old}"
             );
-            assert_eq!(
-                tables(&store.conn),
-                ["quantity_sample", "source", "sync_anchor"].map(String::from)
-            );
+            assert_eq!(tables(&store.conn), current_tables());
         }
+    }
+
+    #[test]
+    fn a_version_1_file_with_samples_keeps_them_through_the_upgrade() {
+        use crate::health::source::tests::watch;
+        use crate::health::time::tests::ts;
+        use crate::health::{QuantityKind, QuantitySample, SleepSession};
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v1.db");
+        let sample = QuantitySample {
+            kind: QuantityKind::HrvSdnn,
+            value: 48.5,
+            start: ts(0),
+            end: ts(60),
+            source: watch(),
+            platform_id: Some("HK-1".to_owned()),
+        };
+        {
+            // A file as version 1 of the app left it: schema 1, a sample, its anchor.
+            let mut conn = Connection::open(&path).expect("opens");
+            migrate_to(&mut conn, 1).expect("builds version 1");
+            let mut store = Store { conn };
+            store
+                .ingest_quantities(
+                    "healthkit:hrv",
+                    std::slice::from_ref(&sample),
+                    &[],
+                    Some(b"a1"),
+                )
+                .expect("ingests at version 1");
+            assert_eq!(version(&store.conn).expect("reads"), 1);
+        }
+        let mut store = Store::open(&path).expect("upgrades");
+        assert_eq!(version(&store.conn).expect("reads"), CURRENT_VERSION);
+        assert_eq!(
+            store
+                .quantities(QuantityKind::HrvSdnn, ts(0).utc(), ts(60).utc())
+                .expect("reads"),
+            vec![sample]
+        );
+        assert_eq!(
+            store.anchor("healthkit:hrv").expect("reads"),
+            Some(b"a1".to_vec())
+        );
+        // The new tables work in the upgraded file, sharing the old source row.
+        let night = SleepSession {
+            start: ts(0),
+            end: ts(3600),
+            segments: Vec::new(),
+            source: watch(),
+            platform_id: None,
+        };
+        let report = store
+            .ingest("apple_export", std::slice::from_ref(&night), &[], None)
+            .expect("ingests");
+        assert_eq!(report.inserted, 1);
+        let sources: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM source", [], |row| row.get(0))
+            .expect("counts");
+        assert_eq!(sources, 1);
     }
 
     #[test]
