@@ -1,23 +1,25 @@
 //! `alyze`: the member app's core on the command line, for clinicians, engineers and scripts.
 //!
 //! Each subcommand lives in a module named for what it does; this file only parses the command
-//! line and turns an error into a message and a non-zero exit.
+//! line, resolves the data directory and turns an error into a message and a non-zero exit.
 
 mod demo;
 mod hrv;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::{Result, anyhow};
 use clap::{Parser, Subcommand};
 
 /// The alyze command line.
 #[derive(Debug, Parser)]
-#[command(
-    name = "alyze",
-    version,
-    about = "alyze: recovery and readiness from your own data"
-)]
+#[command(name = "alyze", version, about = "alyze: recovery and readiness from your own data")]
 struct Cli {
+    /// Where the member's data lives (default: the platform's user data directory, e.g.
+    /// ~/.local/share/alyze on Linux, ~/Library/Application Support/alyze on macOS).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,10 +32,24 @@ enum Command {
     Demo,
 }
 
+impl Cli {
+    /// The data directory: the one given, else `alyze` in the platform's user data directory.
+    /// Subcommands that keep data call this; it is not created here.
+    #[allow(dead_code)] // the import and summary subcommands, being added, are its callers
+    fn data_dir(&self) -> Result<PathBuf> {
+        match &self.data_dir {
+            Some(dir) => Ok(dir.clone()),
+            None => dirs::data_dir()
+                .map(|d| d.join("alyze"))
+                .ok_or_else(|| anyhow!("no user data directory on this platform: pass --data-dir")),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Hrv(args) => hrv::run(&args),
+    let result = match &cli.command {
+        Command::Hrv(args) => hrv::run(args),
         Command::Demo => demo::run(),
     };
     match result {
