@@ -1,9 +1,21 @@
-//! `alyze demo`: the member story, told on the bundled public recordings (pyHRV sample NN series,
-//! BSD-3, see `data/hrv/README.md`). For now the story is the member's HRV: a morning reading, a
-//! long recording read the way a watch reads a night, and the full clinical analysis behind them.
+//! `alyze demo`: the member story, on embedded defaults and data that ships with the program.
+//!
+//! 1. The member's HRV, on the bundled public recordings (pyHRV sample NN series, BSD-3, see
+//!    `data/hrv/README.md`): a morning reading, a long recording read the way a watch reads a
+//!    night, and the full clinical analysis behind them.
+//! 2. Their watch's history: a generated, realistic Apple Health export (three months, with the
+//!    quirks of real exports) imported into a fresh store, and the daily summaries the readiness
+//!    engine reads. The store lives in a temporary directory that is removed afterwards: the demo
+//!    never touches the member's own data directory.
 
+use std::path::PathBuf;
+
+use alyze_core::apple_export::{Flow, SyntheticExport, import_export};
 use alyze_core::hrv::{self, HrvSettings, NightSettings, RrUnit, parse_rr_text};
-use anyhow::{Result, anyhow};
+use alyze_core::store::Store;
+use alyze_core::summary::{SummarySettings, daily_summaries, latest_day_with_data};
+use anyhow::{Context, Result, anyhow};
+use chrono::Days;
 
 use crate::hrv::{quality_word, table};
 
@@ -14,6 +26,12 @@ const LONG: &str = include_str!("../../data/hrv/pyhrv_sample_nni_long.txt");
 
 /// Runs the demo.
 pub fn run() -> Result<()> {
+    hrv_story()?;
+    watch_story()
+}
+
+/// Part 1: the member's HRV from the public recordings.
+fn hrv_story() -> Result<()> {
     let short = parse_rr_text(SHORT, RrUnit::Milliseconds)?;
     let long = parse_rr_text(LONG, RrUnit::Milliseconds)?;
     let settings = HrvSettings::default();
@@ -75,5 +93,51 @@ pub fn run() -> Result<()> {
     let full = hrv::analyse(&long.rr_ms, &[], &settings).map_err(|e| anyhow!("{e}"))?;
     println!("What your clinician sees: the full analysis of the hour\n");
     print!("{}", table("the 1-hour recording", &full));
+    Ok(())
+}
+
+/// A directory of its own for the demo's files, removed when dropped.
+struct DemoDir(PathBuf);
+
+impl Drop for DemoDir {
+    fn drop(&mut self) {
+        // Best effort: a leftover temporary directory is harmless.
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Part 2: three months of watch data imported and summarised per day.
+fn watch_story() -> Result<()> {
+    let dir = DemoDir(std::env::temp_dir().join(format!("alyze-demo-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).context("creating the demo's temporary directory")?;
+    let export_path = dir.0.join("export.zip");
+    let export = SyntheticExport::default();
+    export
+        .write_zip(&export_path)
+        .context("writing the generated Apple Health export")?;
+
+    println!(
+        "\nThree months from the member's Apple Watch, iPhone and ring (a generated export)\n"
+    );
+    let database = dir.0.join("alyze.db");
+    let mut store = Store::open(&database).context("opening the demo store")?;
+    let report = import_export(&mut store, &export_path, |_| Flow::Continue)
+        .context("importing the generated export")?;
+    print!("{}", crate::import::to_text(&report, &database));
+
+    let not_after = export
+        .start_date
+        .checked_add_days(Days::new(u64::from(export.days)))
+        .ok_or_else(|| anyhow!("the generated export's dates are out of range"))?;
+    let last = latest_day_with_data(&store, not_after, export.days)
+        .context("looking for the latest day")?
+        .ok_or_else(|| anyhow!("the generated export left no day to summarise"))?;
+    let first = last
+        .checked_sub_days(Days::new(6))
+        .ok_or_else(|| anyhow!("the generated export's dates are out of range"))?;
+    let days = daily_summaries(&store, first, last, &SummarySettings::default())
+        .context("summarising the days")?;
+    println!("\nThe last week, day by day: what the readiness engine will read each morning\n");
+    print!("{}", crate::summary::table(&days));
     Ok(())
 }

@@ -5,6 +5,8 @@
 
 mod demo;
 mod hrv;
+mod import;
+mod summary;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,7 +16,11 @@ use clap::{Parser, Subcommand};
 
 /// The alyze command line.
 #[derive(Debug, Parser)]
-#[command(name = "alyze", version, about = "alyze: recovery and readiness from your own data")]
+#[command(
+    name = "alyze",
+    version,
+    about = "alyze: recovery and readiness from your own data"
+)]
 struct Cli {
     /// Where the member's data lives (default: the platform's user data directory, e.g.
     /// ~/.local/share/alyze on Linux, ~/Library/Application Support/alyze on macOS).
@@ -30,12 +36,15 @@ enum Command {
     Hrv(hrv::HrvArgs),
     /// The member story on the bundled public recordings.
     Demo,
+    /// Import an Apple Health export (export.zip or export.xml) into the member's store.
+    Import(import::ImportArgs),
+    /// Daily summaries: the night's sleep and HRV, resting HR, workouts and load, check-in.
+    Summary(summary::SummaryArgs),
 }
 
 impl Cli {
     /// The data directory: the one given, else `alyze` in the platform's user data directory.
     /// Subcommands that keep data call this; it is not created here.
-    #[allow(dead_code)] // the import and summary subcommands, being added, are its callers
     fn data_dir(&self) -> Result<PathBuf> {
         match &self.data_dir {
             Some(dir) => Ok(dir.clone()),
@@ -51,6 +60,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Hrv(args) => hrv::run(args),
         Command::Demo => demo::run(),
+        Command::Import(args) => cli.data_dir().and_then(|dir| import::run(args, &dir)),
+        Command::Summary(args) => cli.data_dir().and_then(|dir| summary::run(args, &dir)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

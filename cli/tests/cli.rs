@@ -180,4 +180,14 @@ fn the_demo_tells_the_member_story() {
     assert!(text.contains("This morning's reading"));
     assert!(text.contains("Night HRV: ln RMSSD"), "{text}");
     assert!(text.contains("full analysis"));
+    // The watch story: an export imported and a week of daily summaries.
+    assert!(text.contains("Imported the whole export"), "{text}");
+    assert!(text.contains("The last week, day by day"), "{text}");
+    let week: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("date "))
+        .skip(1)
+        .take_while(|l| l.starts_with("20"))
+        .collect();
+    assert_eq!(week.len(), 7, "{text}");
 }

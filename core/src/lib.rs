@@ -9,3 +9,4 @@ pub mod health;
 pub mod hrv;
 pub mod platform;
 pub mod store;
+pub mod summary;

@@ -16,18 +16,20 @@
 //!   minutes; every re-export repeats everything exported before.
 //!
 //! [`mod@parse`] is the streaming parser that turns an export into the core's records (to a
-//! [`parse::Sink`]; storing them is the importer's job). [`synthetic`] generates realistic
-//! synthetic exports with those quirks, which the parser's tests, the benchmarks and `alyze demo`
-//! use instead of a member's data. [`time`] reads the export's dates and localised beat times and
+//! [`parse::Sink`]); [`import`] writes them to the store in batches, idempotently.
+//! [`synthetic`] generates realistic synthetic exports with those quirks, which the parser's
+//! tests, the benchmarks and `alyze demo` use instead of a member's data. [`time`] reads the export's dates and localised beat times and
 //! documents what is exact in a beat series built from them.
 
 mod device;
+pub mod import;
 mod input;
 pub mod parse;
 pub mod synthetic;
 pub mod time;
 
 pub use device::parse_device;
+pub use import::{ImportError, ImportReport, KindCounts, import_export};
 pub use parse::{
     Flow, HrvBeats, Outcome, ParseError, ParseOptions, ParseReport, Progress, Sink, SkipReason,
     SleepSample, parse, parse_path, parse_zip,
