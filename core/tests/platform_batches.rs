@@ -1,0 +1,473 @@
+//! Live platform batches, through the store's public ingest API as the shells call it.
+//!
+//! A HealthKit anchored query or a Health Connect changes token hands the shell batches of samples,
+//! the ids of deleted samples and a new anchor; the shell passes each batch to
+//! [`Store::ingest_quantities`] or [`Store::ingest`] (one transaction with its anchor), and after a
+//! full re-read (a Health Connect token older than 30 days) calls [`Store::sweep_quantities`] or
+//! [`Store::sweep`]. These tests replay the delivery faults of the data brief
+//! (`data-and-sync.md`, "Live platform data") and check the rows, the anchor and the daily summary:
+//! - a batch delivered twice adds nothing and keeps the anchor;
+//! - batches committed out of order: the rows of both are kept and the anchor saved is the one of
+//!   the last batch committed, even when it is the older one. The store treats anchors as opaque
+//!   bytes and does not order them; the shell must commit one stream's batches in order. A stale
+//!   anchor is harmless for the data: the platform re-delivers from it, and the re-delivery comes
+//!   back as duplicates, which the last test of that group checks;
+//! - a deletion for a sample the store never saw is not an error and deletes nothing; the store
+//!   keeps no tombstone for it, so that sample, if it arrives later, is stored live (current
+//!   behaviour, see the test's comment);
+//! - a HealthKit sample re-saved with a sync identifier arrives under a new UUID with the old UUID
+//!   among the deleted objects: one live row, counted once in the summary;
+//! - a Health Connect token expiry: full re-read, then mark-and-sweep removes what did not come
+//!   back within the range read, and keeps the rest, other streams and rows outside the range;
+//! - Health Connect deletions carry only the record id: the quantity path deletes by id whatever the
+//!   kind, the record path within the kind it is called for.
+//!
+//! Unit tests already cover a replayed quantity batch (`store::quantity::tests::replaying_a_batch_adds_nothing`),
+//! an edited record (`…::an_edited_record_replaces_the_stored_one`), tombstones and unknown ids
+//! (`…::deletions_keep_a_tombstone_and_ignore_unknown_ids`), a failed batch moving neither rows nor
+//! anchor (`…::a_failed_batch_moves_neither_samples_nor_the_anchor`,
+//! `store::ingest::tests::a_failed_batch_moves_neither_records_nor_the_anchor`) and a deleted record
+//! never resurrected (`store::ingest::tests::a_deleted_record_is_not_resurrected_and_a_replayed_deletion_counts_nothing`).
+
+// A test: a failed expectation is the failure report.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use alyze_core::health::{
+    DeviceInfo, QuantityKind, QuantitySample, SleepSegment, SleepSession, SleepStage, Source,
+    Timestamp,
+};
+use alyze_core::store::{IngestReport, Store};
+use alyze_core::summary::{SummarySettings, daily_summaries};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+
+const HK_HR: &str = "healthkit:HKQuantityTypeIdentifierHeartRate";
+const HK_SDNN: &str = "healthkit:HKQuantityTypeIdentifierHeartRateVariabilitySDNN";
+const HK_SLEEP: &str = "healthkit:HKCategoryTypeIdentifierSleepAnalysis";
+const HC_RMSSD: &str = "healthconnect:HeartRateVariabilityRmssdRecord";
+const HC_RESTING: &str = "healthconnect:RestingHeartRateRecord";
+const HC_SLEEP: &str = "healthconnect:SleepSessionRecord";
+
+/// A local time in Berlin, `yyyy-MM-dd HH:mm:ss +hhmm`.
+fn berlin(text: &str) -> Timestamp {
+    let local = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S %z").unwrap();
+    Timestamp::from_local(local, Some("Europe/Berlin".to_owned())).unwrap()
+}
+
+fn minutes_after(t: &Timestamp, minutes: i64) -> Timestamp {
+    t.plus(TimeDelta::minutes(minutes)).unwrap()
+}
+
+fn watch() -> Source {
+    Source {
+        bundle_id: Some("com.apple.health.7F3A".to_owned()),
+        device: Some(DeviceInfo {
+            name: Some("Apple Watch".to_owned()),
+            manufacturer: Some("Apple Inc.".to_owned()),
+            model: Some("Watch".to_owned()),
+            ..DeviceInfo::default()
+        }),
+        ..Source::named("Member's Apple Watch")
+    }
+}
+
+fn fit() -> Source {
+    Source {
+        bundle_id: Some("com.google.android.apps.fitness".to_owned()),
+        ..Source::named("Fit")
+    }
+}
+
+/// A one-minute sample starting `minute` minutes after 2022-10-28 00:00 Berlin.
+fn sample(kind: QuantityKind, value: f64, minute: i64, id: &str, source: Source) -> QuantitySample {
+    let start = minutes_after(&berlin("2022-10-28 00:00:00 +0200"), minute);
+    QuantitySample {
+        kind,
+        value,
+        end: minutes_after(&start, 1),
+        start,
+        source,
+        platform_id: Some(id.to_owned()),
+    }
+}
+
+fn hr(value: f64, minute: i64, id: &str) -> QuantitySample {
+    sample(QuantityKind::HeartRate, value, minute, id, watch())
+}
+
+fn rmssd(value: f64, minute: i64, id: &str) -> QuantitySample {
+    sample(QuantityKind::HrvRmssd, value, minute, id, fit())
+}
+
+/// The night of 28 October 2022, 23:00 to 07:00 Berlin, asleep throughout.
+fn night(id: Option<&str>, source: Source) -> SleepSession {
+    let start = berlin("2022-10-27 23:00:00 +0200");
+    let end = berlin("2022-10-28 07:00:00 +0200");
+    SleepSession {
+        segments: vec![SleepSegment {
+            stage: SleepStage::Asleep,
+            start: start.clone(),
+            end: end.clone(),
+        }],
+        start,
+        end,
+        source,
+        platform_id: id.map(str::to_owned),
+    }
+}
+
+fn range() -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        berlin("2022-10-27 00:00:00 +0200").utc(),
+        berlin("2022-10-30 00:00:00 +0200").utc(),
+    )
+}
+
+fn live(store: &Store, kind: QuantityKind) -> Vec<QuantitySample> {
+    let (from, to) = range();
+    store.quantities(kind, from, to).unwrap()
+}
+
+fn ids(samples: &[QuantitySample]) -> Vec<&str> {
+    samples
+        .iter()
+        .map(|s| s.platform_id.as_deref().unwrap())
+        .collect()
+}
+
+fn strings(ids: &[&str]) -> Vec<String> {
+    ids.iter().map(|&s| s.to_owned()).collect()
+}
+
+fn inserted(n: usize) -> IngestReport {
+    IngestReport {
+        inserted: n,
+        ..IngestReport::default()
+    }
+}
+
+fn duplicates(n: usize) -> IngestReport {
+    IngestReport {
+        duplicates: n,
+        ..IngestReport::default()
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[test]
+fn a_batch_delivered_twice_adds_nothing_and_keeps_its_anchor() {
+    let mut store = Store::open_in_memory().unwrap();
+    let batch = [
+        hr(58.0, 60, "HK-1"),
+        hr(61.0, 61, "HK-2"),
+        hr(57.0, 62, "HK-3"),
+    ];
+    let first = store
+        .ingest_quantities(HK_HR, &batch, &[], Some(b"a1"))
+        .unwrap();
+    assert_eq!(first, inserted(3));
+    let sessions = [night(Some("HK-S1"), watch())];
+    assert_eq!(
+        store.ingest(HK_SLEEP, &sessions, &[], Some(b"s1")).unwrap(),
+        inserted(1)
+    );
+    let before = live(&store, QuantityKind::HeartRate);
+
+    // The app died after the commit, before the shell noted it: the same batch again.
+    let replay = store
+        .ingest_quantities(HK_HR, &batch, &[], Some(b"a1"))
+        .unwrap();
+    assert_eq!(replay, duplicates(3));
+    assert_eq!(
+        store.ingest(HK_SLEEP, &sessions, &[], Some(b"s1")).unwrap(),
+        duplicates(1)
+    );
+    assert_eq!(live(&store, QuantityKind::HeartRate), before);
+    let (from, to) = range();
+    assert_eq!(
+        store.records::<SleepSession>(from, to).unwrap(),
+        sessions.to_vec()
+    );
+    assert_eq!(store.anchor(HK_HR).unwrap(), Some(b"a1".to_vec()));
+    assert_eq!(store.anchor(HK_SLEEP).unwrap(), Some(b"s1".to_vec()));
+}
+
+#[test]
+fn batches_committed_out_of_order_keep_both_and_the_last_committed_anchor() {
+    let mut store = Store::open_in_memory().unwrap();
+    let earlier = [hr(58.0, 60, "HK-1"), hr(61.0, 61, "HK-2")];
+    let later = [hr(57.0, 62, "HK-3"), hr(59.0, 63, "HK-4")];
+    // The batch that ends at anchor a2 is committed before the one that ends at a1.
+    assert_eq!(
+        store
+            .ingest_quantities(HK_HR, &later, &[], Some(b"a2"))
+            .unwrap(),
+        inserted(2)
+    );
+    assert_eq!(
+        store
+            .ingest_quantities(HK_HR, &earlier, &[], Some(b"a1"))
+            .unwrap(),
+        inserted(2)
+    );
+    assert_eq!(
+        ids(&live(&store, QuantityKind::HeartRate)),
+        ["HK-1", "HK-2", "HK-3", "HK-4"]
+    );
+    // Anchors are opaque: the last committed one is saved, here the older.
+    assert_eq!(store.anchor(HK_HR).unwrap(), Some(b"a1".to_vec()));
+
+    // The next query from a1 re-delivers the later batch: nothing is added, the anchor catches up.
+    assert_eq!(
+        store
+            .ingest_quantities(HK_HR, &later, &[], Some(b"a2"))
+            .unwrap(),
+        duplicates(2)
+    );
+    assert_eq!(live(&store, QuantityKind::HeartRate).len(), 4);
+    assert_eq!(store.anchor(HK_HR).unwrap(), Some(b"a2".to_vec()));
+}
+
+#[test]
+fn a_deletion_before_its_sample_is_no_error_and_leaves_no_tombstone() {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .ingest_quantities(HK_HR, &[hr(58.0, 60, "HK-1")], &[], Some(b"a1"))
+        .unwrap();
+    // HealthKit reports a deleted object the store never saw (created and deleted between two
+    // queries): the batch commits, deletes nothing, moves the anchor.
+    let report = store
+        .ingest_quantities(HK_HR, &[], &strings(&["HK-9"]), Some(b"a2"))
+        .unwrap();
+    assert_eq!(report, IngestReport::default());
+    assert_eq!(ids(&live(&store, QuantityKind::HeartRate)), ["HK-1"]);
+    assert_eq!(store.anchor(HK_HR).unwrap(), Some(b"a2".to_vec()));
+    // Should the sample itself arrive afterwards (a batch reordered by the shell), it is stored
+    // live: the store keeps no tombstone for an id it never saw. In-order delivery never does this
+    // (HealthKit reports the deletion after the sample, or only the deletion), so this documents the
+    // store's guarantee rather than a platform sequence; see the report on ordering.
+    let late = store
+        .ingest_quantities(HK_HR, &[hr(66.0, 70, "HK-9")], &[], Some(b"a3"))
+        .unwrap();
+    assert_eq!(late, inserted(1));
+    assert_eq!(
+        ids(&live(&store, QuantityKind::HeartRate)),
+        ["HK-1", "HK-9"]
+    );
+}
+
+#[test]
+fn a_sample_re_saved_under_a_new_uuid_is_one_row_and_counted_once() {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .ingest(HK_SLEEP, &[night(Some("HK-S1"), watch())], &[], Some(b"s1"))
+        .unwrap();
+    let sdnn = |value: f64, minute: i64, id: &str| {
+        sample(QuantityKind::HrvSdnn, value, minute, id, watch())
+    };
+    store
+        .ingest_quantities(
+            HK_SDNN,
+            &[sdnn(40.0, 120, "HK-A"), sdnn(60.0, 240, "HK-C")],
+            &[],
+            Some(b"h1"),
+        )
+        .unwrap();
+    let summary = |store: &Store| {
+        let days = daily_summaries(
+            store,
+            date(2022, 10, 28),
+            date(2022, 10, 28),
+            &SummarySettings::default(),
+        )
+        .unwrap();
+        days[0].hrv_sdnn.clone().expect("the night's SDNN")
+    };
+    let before = summary(&store);
+    assert_eq!(before.readings, 2);
+    assert!((before.sdnn_ms - 50.0).abs() < 1e-9);
+
+    // The app re-saves HK-A with its sync identifier: HealthKit gives the same content a new UUID
+    // and reports the old UUID deleted, in the same anchored-query result.
+    let report = store
+        .ingest_quantities(
+            HK_SDNN,
+            &[sdnn(40.0, 120, "HK-B")],
+            &strings(&["HK-A"]),
+            Some(b"h2"),
+        )
+        .unwrap();
+    assert_eq!(
+        report,
+        IngestReport {
+            inserted: 1,
+            deleted: 1,
+            ..IngestReport::default()
+        }
+    );
+    assert_eq!(ids(&live(&store, QuantityKind::HrvSdnn)), ["HK-B", "HK-C"]);
+    let after = summary(&store);
+    assert_eq!(after.readings, 2, "the re-saved sample is counted once");
+    assert!((after.sdnn_ms - 50.0).abs() < 1e-9);
+    assert_eq!(after.source, watch().name);
+}
+
+#[test]
+fn a_token_expiry_full_re_read_sweeps_what_did_not_come_back_and_keeps_the_rest() {
+    let mut store = Store::open_in_memory().unwrap();
+    // What the expired token had delivered: four RMSSD readings (one on the next day), the resting
+    // heart rate from another stream, and the night.
+    store
+        .ingest_quantities(
+            HC_RMSSD,
+            &[
+                rmssd(30.0, 60, "HC-1"),
+                rmssd(35.0, 120, "HC-2"),
+                rmssd(50.0, 180, "HC-3"),
+                rmssd(45.0, 36 * 60, "HC-4"),
+            ],
+            &[],
+            Some(b"tok1"),
+        )
+        .unwrap();
+    store
+        .ingest_quantities(
+            HC_RESTING,
+            &[sample(
+                QuantityKind::RestingHeartRate,
+                52.0,
+                400,
+                "HC-R1",
+                fit(),
+            )],
+            &[],
+            Some(b"rtok1"),
+        )
+        .unwrap();
+    store
+        .ingest(
+            HC_SLEEP,
+            &[night(Some("HC-S1"), fit())],
+            &[],
+            Some(b"stok1"),
+        )
+        .unwrap();
+
+    // The token expired; the shell takes a new one first, then re-reads 28 October whole, in two
+    // batches without an anchor: HC-2 was edited, HC-3 deleted meanwhile, HC-5 is new.
+    let day_from = berlin("2022-10-28 00:00:00 +0200").utc();
+    let day_to = berlin("2022-10-29 00:00:00 +0200").utc();
+    let reread_a = [rmssd(30.0, 60, "HC-1"), rmssd(38.0, 120, "HC-2")];
+    let reread_b = [rmssd(40.0, 300, "HC-5")];
+    let first = store
+        .ingest_quantities(HC_RMSSD, &reread_a, &[], None)
+        .unwrap();
+    assert_eq!(
+        first,
+        IngestReport {
+            updated: 1,
+            duplicates: 1,
+            ..IngestReport::default()
+        }
+    );
+    store
+        .ingest_quantities(HC_RMSSD, &reread_b, &[], None)
+        .unwrap();
+    // Until the sweep commits, nothing is removed and the old token stays.
+    assert_eq!(
+        ids(&live(&store, QuantityKind::HrvRmssd)),
+        ["HC-1", "HC-2", "HC-3", "HC-5", "HC-4"]
+    );
+    assert_eq!(store.anchor(HC_RMSSD).unwrap(), Some(b"tok1".to_vec()));
+
+    let seen = strings(&["HC-1", "HC-2", "HC-5"]);
+    let swept = store
+        .sweep_quantities(HC_RMSSD, &seen, day_from, day_to, Some(b"tok2"))
+        .unwrap();
+    assert_eq!(swept, 1);
+    let rows = live(&store, QuantityKind::HrvRmssd);
+    // HC-3 is gone; HC-4 lies outside the range read and stays; HC-2 has its edited value.
+    assert_eq!(ids(&rows), ["HC-1", "HC-2", "HC-5", "HC-4"]);
+    assert_eq!(rows[1].value, 38.0);
+    assert_eq!(store.anchor(HC_RMSSD).unwrap(), Some(b"tok2".to_vec()));
+    // Another stream is untouched by this stream's sweep.
+    assert_eq!(
+        ids(&live(&store, QuantityKind::RestingHeartRate)),
+        ["HC-R1"]
+    );
+    assert_eq!(store.anchor(HC_RESTING).unwrap(), Some(b"rtok1".to_vec()));
+    // A late replay of the old delivery does not bring the swept reading back.
+    let replay = store
+        .ingest_quantities(HC_RMSSD, &[rmssd(50.0, 180, "HC-3")], &[], None)
+        .unwrap();
+    assert_eq!(replay, duplicates(1));
+    assert_eq!(live(&store, QuantityKind::HrvRmssd).len(), 4);
+
+    // The summary of the night reads the platform RMSSD that survived the sweep: HC-1, HC-2, HC-5.
+    let days = daily_summaries(
+        &store,
+        date(2022, 10, 28),
+        date(2022, 10, 28),
+        &SummarySettings::default(),
+    )
+    .unwrap();
+    let night_rmssd = days[0].hrv_rmssd.as_ref().expect("the night's RMSSD");
+    assert_eq!(night_rmssd.readings, 3);
+    let expected = (30.0_f64.ln() + 38.0_f64.ln() + 40.0_f64.ln()) / 3.0;
+    assert!((night_rmssd.ln_rmssd - expected).abs() < 1e-9);
+
+    // The sleep stream's token expired too, and the night was deleted meanwhile: the re-read finds
+    // no session in the range, and the sweep removes it.
+    let (wide_from, wide_to) = range();
+    let swept_nights = store
+        .sweep::<SleepSession>(HC_SLEEP, &[], wide_from, wide_to, Some(b"stok2"))
+        .unwrap();
+    assert_eq!(swept_nights, 1);
+    assert!(
+        store
+            .records::<SleepSession>(wide_from, wide_to)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.anchor(HC_SLEEP).unwrap(), Some(b"stok2".to_vec()));
+}
+
+#[test]
+fn a_deletion_carrying_only_the_record_id_deletes_within_its_path() {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .ingest_quantities(
+            HC_RMSSD,
+            &[rmssd(30.0, 60, "HC-1"), rmssd(35.0, 120, "HC-2")],
+            &[],
+            Some(b"tok1"),
+        )
+        .unwrap();
+    store
+        .ingest(
+            HC_SLEEP,
+            &[night(Some("HC-S1"), fit())],
+            &[],
+            Some(b"stok1"),
+        )
+        .unwrap();
+    // A changes response: deletions are bare record ids, without a type or a value.
+    let deleted = strings(&["HC-2", "HC-S1"]);
+    let quantity_report = store
+        .ingest_quantities(HC_RMSSD, &[], &deleted, Some(b"tok2"))
+        .unwrap();
+    // The quantity path finds the sample by its id alone; the session id is not a sample.
+    assert_eq!(quantity_report.deleted, 1);
+    assert_eq!(ids(&live(&store, QuantityKind::HrvRmssd)), ["HC-1"]);
+    let (from, to) = range();
+    assert_eq!(store.records::<SleepSession>(from, to).unwrap().len(), 1);
+    // The record path deletes the session of its kind; the sample id is nothing to it.
+    let record_report = store
+        .ingest::<SleepSession>(HC_SLEEP, &[], &deleted, Some(b"stok2"))
+        .unwrap();
+    assert_eq!(record_report.deleted, 1);
+    assert!(store.records::<SleepSession>(from, to).unwrap().is_empty());
+    assert_eq!(ids(&live(&store, QuantityKind::HrvRmssd)), ["HC-1"]);
+}
