@@ -2,8 +2,15 @@
 //!
 //! The variants carry positions and settings, never an RR interval or any other health value: the
 //! messages reach logs and crash reports on the phones (see the PII rule in the architecture notes).
+//! The core's errors already hold no value (their modules say so); what is copied here from them is
+//! their fixed words, field names and bounds. Every `From` below is exhaustive on purpose: a new
+//! core error must be given its FFI form here before it compiles.
 
+use alyze_core::apple_export::{ImportError, ParseError};
+use alyze_core::health::HealthError;
 use alyze_core::hrv::HrvError;
+use alyze_core::store::StoreError;
+use alyze_core::summary::SummaryError;
 
 use crate::hrv::ffi_count;
 
@@ -49,6 +56,59 @@ pub enum AlyzeError {
         /// What is wrong with it.
         reason: String,
     },
+    /// An argument of a call is malformed (a date that is not `YYYY-MM-DD`, an empty range).
+    #[error("invalid argument {name}: {reason}")]
+    InvalidArgument {
+        /// Name of the argument.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A health record was refused by the data model's validation.
+    #[error("invalid record: {reason}")]
+    InvalidRecord {
+        /// The field and the problem (never the value).
+        reason: String,
+    },
+    /// The database refused an operation.
+    #[error("database error while {operation}: {fault} (SQLite code {code})")]
+    Database {
+        /// What the store was doing.
+        operation: String,
+        /// The kind of failure, in fixed words.
+        fault: String,
+        /// SQLite's extended result code, or -1 when the failure did not come from SQLite.
+        code: i32,
+    },
+    /// The database was written by a newer app; it is left untouched.
+    #[error(
+        "the database has schema version {found}, newer than the {supported} this app supports: update the app"
+    )]
+    DatabaseTooNew {
+        /// The file's schema version.
+        found: i64,
+        /// The newest schema this app knows.
+        supported: i64,
+    },
+    /// The database cannot be used: an invalid schema version, no write-ahead logging on its file
+    /// system, or stored data that cannot be read back or laid out.
+    #[error("the database cannot be used: {reason}")]
+    DatabaseUnusable {
+        /// What is wrong, in fixed words (and the column concerned).
+        reason: String,
+    },
+    /// The file given to the import is not an Apple Health export.
+    #[error("not an Apple Health export: {reason}")]
+    NotAnExport {
+        /// What is missing.
+        reason: String,
+    },
+    /// The export could not be read (a file or archive error).
+    #[error("reading the export failed: {reason}")]
+    ExportUnreadable {
+        /// The kind of failure.
+        reason: String,
+    },
 }
 
 impl From<HrvError> for AlyzeError {
@@ -75,6 +135,76 @@ impl From<HrvError> for AlyzeError {
                 marker: ffi_count(marker),
             },
             HrvError::InvalidSetting { name, reason } => Self::InvalidSetting {
+                name: name.to_owned(),
+                reason: reason.to_owned(),
+            },
+        }
+    }
+}
+
+impl From<HealthError> for AlyzeError {
+    fn from(error: HealthError) -> Self {
+        // The message names the field and the bound, never the value (core `health/error.rs`).
+        Self::InvalidRecord {
+            reason: error.to_string(),
+        }
+    }
+}
+
+impl From<StoreError> for AlyzeError {
+    fn from(error: StoreError) -> Self {
+        let unusable = |reason: String| Self::DatabaseUnusable { reason };
+        match error {
+            StoreError::Sqlite {
+                operation,
+                fault,
+                code,
+            } => Self::Database {
+                operation: operation.to_owned(),
+                fault: fault.to_owned(),
+                code,
+            },
+            StoreError::TooNew { found, supported } => Self::DatabaseTooNew { found, supported },
+            e @ (StoreError::InvalidVersion { .. }
+            | StoreError::NoWal
+            | StoreError::Encoding { .. }
+            | StoreError::Corrupt { .. }) => unusable(e.to_string()),
+        }
+    }
+}
+
+impl From<ImportError> for AlyzeError {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::Store(e) => e.into(),
+            ImportError::Parse(
+                e @ (ParseError::Empty | ParseError::NotAnExport | ParseError::NoExportInArchive),
+            ) => Self::NotAnExport {
+                reason: e.to_string(),
+            },
+            // The kind only: an I/O error's text can quote a path, which may name the member.
+            ImportError::Parse(ParseError::Io(e)) => Self::ExportUnreadable {
+                reason: e.kind().to_string(),
+            },
+            // Fixed words: the zip crate's messages can quote names from inside the archive.
+            ImportError::Parse(ParseError::Zip(_)) => Self::ExportUnreadable {
+                reason: "the archive is damaged or in an unsupported format".to_owned(),
+            },
+        }
+    }
+}
+
+impl From<SummaryError> for AlyzeError {
+    fn from(error: SummaryError) -> Self {
+        match error {
+            SummaryError::Store(e) => e.into(),
+            e @ (SummaryError::EmptyRange | SummaryError::DateOutOfBounds) => {
+                Self::InvalidArgument {
+                    name: "from, to".to_owned(),
+                    reason: e.to_string(),
+                }
+            }
+            SummaryError::InvalidSetting { name, reason } => Self::InvalidSetting {
                 name: name.to_owned(),
                 reason: reason.to_owned(),
             },
@@ -134,5 +264,70 @@ mod tests {
             assert_eq!(core.to_string(), ffi.to_string());
             assert_eq!(AlyzeError::from(core), ffi);
         }
+    }
+
+    #[test]
+    fn store_import_and_summary_errors_keep_their_fixed_words() {
+        assert_eq!(
+            AlyzeError::from(StoreError::Sqlite {
+                operation: "saving samples",
+                fault: "disk full",
+                code: 13,
+            }),
+            AlyzeError::Database {
+                operation: "saving samples".into(),
+                fault: "disk full".into(),
+                code: 13,
+            }
+        );
+        assert_eq!(
+            AlyzeError::from(StoreError::TooNew {
+                found: 9,
+                supported: 3
+            }),
+            AlyzeError::DatabaseTooNew {
+                found: 9,
+                supported: 3
+            }
+        );
+        assert!(matches!(
+            AlyzeError::from(SummaryError::Store(StoreError::NoWal)),
+            AlyzeError::DatabaseUnusable { .. }
+        ));
+        assert!(matches!(
+            AlyzeError::from(SummaryError::EmptyRange),
+            AlyzeError::InvalidArgument { .. }
+        ));
+        assert!(matches!(
+            AlyzeError::from(ImportError::Parse(ParseError::NotAnExport)),
+            AlyzeError::NotAnExport { .. }
+        ));
+        assert!(matches!(
+            AlyzeError::from(ImportError::Store(StoreError::Corrupt {
+                column: "record.start"
+            })),
+            AlyzeError::DatabaseUnusable { .. }
+        ));
+    }
+
+    #[test]
+    fn an_io_error_keeps_its_kind_and_not_its_text() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "/home/alex-smith/export.zip");
+        let error = AlyzeError::from(ImportError::Parse(ParseError::Io(io)));
+        assert!(matches!(error, AlyzeError::ExportUnreadable { .. }));
+        assert!(!error.to_string().contains("alex"), "{error}");
+    }
+
+    #[test]
+    fn a_health_error_names_the_field_never_the_value() {
+        let error = AlyzeError::from(HealthError::OutOfRange {
+            field: "value",
+            min: 20.0,
+            max: 300.0,
+        });
+        assert_eq!(
+            error.to_string(),
+            "invalid record: value: outside the range 20 to 300"
+        );
     }
 }

@@ -2,16 +2,27 @@
 //! reach the Rust core, in the single namespace `alyze`.
 //!
 //! The crate holds no logic of its own. It mirrors the core's plain records and enums for the
-//! foreign languages ([`hrv`], [`night`]), maps every core error to the one public [`AlyzeError`]
-//! ([`error`]), and exports coarse calls: a whole recording or a whole night in, one report out.
-//! Calls are synchronous; nothing here is async yet, so there is no runtime.
+//! foreign languages ([`hrv`], [`night`], [`samples`], [`sleep`], [`workout`], [`heartbeat`],
+//! [`summary`], [`import`]), maps every core error to the one public [`AlyzeError`] ([`error`]),
+//! and exports coarse calls: a whole recording or a whole night in, one report out; and the
+//! member's store ([`store::AlyzeStore`]): a whole platform batch in, daily summaries out, an
+//! export imported with progress and cancellation.
+//! Calls are synchronous (the shells call them off the main thread); nothing here is async yet, so
+//! there is no runtime.
 //!
 //! Counts and positions are `u32` on this side (UniFFI has no `usize`); [`hrv`] converts them in
 //! one place. Bindings are generated from the built library by `scripts/bindings`, never committed.
 
 pub mod error;
+pub mod heartbeat;
 pub mod hrv;
+pub mod import;
 pub mod night;
+pub mod samples;
+pub mod sleep;
+pub mod store;
+pub mod summary;
+pub mod workout;
 
 pub use error::AlyzeError;
 

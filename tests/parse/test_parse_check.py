@@ -52,6 +52,9 @@ def test_known_grammar_gaps_keep_positions_and_hide_nothing_else():
     doc = "fun a() {\n}\n/**\n * Doc.\n */ fun b() {\n}\n"
     assert not parse_check.syntax_problems(doc, "kotlin")
     assert parse_check.syntax_problems(doc + "fun c( {\n", "kotlin")[0].line == 7
+    glued = "class C : I {\n    fun a() {\n    }\n\n    /**\n     * Doc.\n     */override fun b(): Int {\n        return 1\n    }\n}\n"
+    assert not parse_check.syntax_problems(glued, "kotlin")
+    assert parse_check.syntax_problems(glued + "fun c( {\n", "kotlin")[0].line == 11
     # Only a doc comment that closes a line of its own is excused, not code before `fun`.
     inline = "val x = 1 /* c */ fun b() {\n}\n"
     assert parse_check.neutralise_known_gaps(inline, "kotlin") == inline

@@ -1,0 +1,311 @@
+//! Quantity samples across the FFI: the record a shell fills from a HealthKit or Health Connect
+//! sample, its conversion to the core's [`QuantitySample`], and the report of one ingest batch.
+//!
+//! Instants cross as epoch milliseconds plus the local offset (both platforms hand out exactly
+//! that), never as formatted text, so no parsing happens on either side. A sample that cannot even
+//! be built (an offset beyond ±18 h, an instant outside the storable years) is not an error of the
+//! batch: like a sample the core's validation refuses, it is skipped with its position and the
+//! rest is stored, so one bad row from a third-party app never blocks a night's data.
+
+use alyze_core::health::{DeviceInfo, DeviceKind, QuantityKind, QuantitySample, Source, Timestamp};
+use alyze_core::store::{IngestReport as CoreIngestReport, SkipReason};
+use chrono::DateTime;
+
+use crate::hrv::ffi_count;
+
+/// What a quantity sample measured; the value is in the kind's canonical unit.
+#[uniffi::remote(Enum)]
+pub enum QuantityKind {
+    /// Heart rate, beats per minute.
+    HeartRate,
+    /// Resting heart rate, beats per minute (the platform's daily estimate).
+    RestingHeartRate,
+    /// HRV as SDNN, ms (HealthKit).
+    HrvSdnn,
+    /// HRV as RMSSD, ms (Health Connect).
+    HrvRmssd,
+    /// Respiratory rate, breaths per minute.
+    RespiratoryRate,
+    /// Wrist temperature during sleep, °C.
+    WristTemperature,
+    /// VO2max, mL/(kg·min).
+    Vo2Max,
+}
+
+/// The kind of a recording device (Health Connect's `Device.TYPE_*` list).
+#[uniffi::remote(Enum)]
+pub enum DeviceKind {
+    /// A watch.
+    Watch,
+    /// A phone.
+    Phone,
+    /// A scale.
+    Scale,
+    /// A ring.
+    Ring,
+    /// A head-mounted device.
+    HeadMounted,
+    /// A fitness band.
+    FitnessBand,
+    /// A chest strap.
+    ChestStrap,
+    /// A smart display.
+    SmartDisplay,
+    /// Said to be unknown by the platform.
+    Unknown,
+}
+
+/// A recording device (HealthKit `HKDevice`, Health Connect `Device`), without unit identifiers.
+#[uniffi::remote(Record)]
+pub struct DeviceInfo {
+    /// The device's name.
+    pub name: Option<String>,
+    /// Manufacturer.
+    pub manufacturer: Option<String>,
+    /// Model.
+    pub model: Option<String>,
+    /// Hardware version.
+    pub hardware_version: Option<String>,
+    /// Firmware version.
+    pub firmware_version: Option<String>,
+    /// Software version.
+    pub software_version: Option<String>,
+    /// What kind of device it is, when known.
+    pub kind: Option<DeviceKind>,
+}
+
+/// One measured value as a shell reads it from the platform.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct FfiQuantitySample {
+    /// What was measured.
+    pub kind: QuantityKind,
+    /// The value, in the kind's canonical unit (the shell converts the platform's unit).
+    pub value: f64,
+    /// Start, milliseconds since 1970-01-01 UTC.
+    pub start_ms: i64,
+    /// Local time minus UTC at the start, s.
+    pub start_offset_s: i32,
+    /// End, milliseconds since 1970-01-01 UTC (equal to the start for an instant).
+    pub end_ms: i64,
+    /// Local time minus UTC at the end, s.
+    pub end_offset_s: i32,
+    /// The IANA zone, when the platform names it (HealthKit's `HKTimeZone` metadata).
+    pub zone: Option<String>,
+    /// The writing source's display name.
+    pub source_name: String,
+    /// The writing app: HealthKit bundle identifier or Health Connect package name.
+    pub source_bundle_id: Option<String>,
+    /// The writing app's version.
+    pub source_version: Option<String>,
+    /// The recording device, when the platform says.
+    pub device: Option<DeviceInfo>,
+    /// The platform's id: HealthKit UUID or Health Connect record id.
+    pub platform_id: Option<String>,
+}
+
+/// A record of a batch that was not stored.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SkippedRecord {
+    /// Zero-based position in the batch as the shell passed it.
+    pub index: u32,
+    /// Why, naming the field and the bound, never the value.
+    pub reason: String,
+}
+
+/// What one ingest call did.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct IngestReport {
+    /// Records stored for the first time.
+    pub inserted: u32,
+    /// Records stored before with other content, now replaced.
+    pub updated: u32,
+    /// Records already stored as they are, or already deleted: nothing changed.
+    pub duplicates: u32,
+    /// Stored records that the batch's deletions turned into tombstones.
+    pub deleted: u32,
+    /// Records not stored, by position.
+    pub skipped: Vec<SkippedRecord>,
+}
+
+/// A record of a shell's batch, turned into the core's record; the core's own validation runs
+/// later, in the store. A record that cannot be built is skipped with the reason.
+pub(crate) trait IntoCore {
+    /// The core's record.
+    type Core;
+    /// Builds the core's record.
+    fn into_core(self) -> Result<Self::Core, SkipReason>;
+}
+
+/// A batch converted for the core, remembering where each converted record sat in the shell's
+/// batch, so that the core's skip positions can be given back in the shell's numbering.
+pub(crate) struct Converted<T> {
+    /// The records that could be built.
+    pub records: Vec<T>,
+    /// For each of `records`, its position in the shell's batch.
+    positions: Vec<usize>,
+    /// Records that could not be built, by position in the shell's batch.
+    failed: Vec<(usize, SkipReason)>,
+}
+
+impl<T> Converted<T> {
+    /// Converts a shell's batch.
+    pub fn of<F: IntoCore<Core = T>>(batch: Vec<F>) -> Self {
+        let mut converted = Self {
+            records: Vec::with_capacity(batch.len()),
+            positions: Vec::with_capacity(batch.len()),
+            failed: Vec::new(),
+        };
+        for (index, sample) in batch.into_iter().enumerate() {
+            match sample.into_core() {
+                Ok(record) => {
+                    converted.records.push(record);
+                    converted.positions.push(index);
+                }
+                Err(reason) => converted.failed.push((index, reason)),
+            }
+        }
+        converted
+    }
+
+    /// The core's report in the shell's numbering, with the records that could not be built.
+    pub fn report(self, core: CoreIngestReport) -> IngestReport {
+        let mut skipped: Vec<(usize, SkipReason)> = core
+            .skipped
+            .into_iter()
+            .map(|(i, reason)| (self.positions.get(i).copied().unwrap_or(i), reason))
+            .chain(self.failed)
+            .collect();
+        skipped.sort_by_key(|(index, _)| *index);
+        IngestReport {
+            inserted: ffi_count(core.inserted),
+            updated: ffi_count(core.updated),
+            duplicates: ffi_count(core.duplicates),
+            deleted: ffi_count(core.deleted),
+            skipped: skipped
+                .into_iter()
+                .map(|(index, reason)| SkippedRecord {
+                    index: ffi_count(index),
+                    // `SkipReason` names fields and bounds only (core `store/error.rs`).
+                    reason: reason.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl IntoCore for FfiQuantitySample {
+    type Core = QuantitySample;
+
+    fn into_core(self) -> Result<QuantitySample, SkipReason> {
+        let start = timestamp(
+            "start",
+            self.start_ms,
+            self.start_offset_s,
+            self.zone.clone(),
+        )?;
+        let end = timestamp("end", self.end_ms, self.end_offset_s, self.zone)?;
+        Ok(QuantitySample {
+            kind: self.kind,
+            value: self.value,
+            start,
+            end,
+            source: source(
+                self.source_name,
+                self.source_bundle_id,
+                self.source_version,
+                self.device,
+            ),
+            platform_id: self.platform_id,
+        })
+    }
+}
+
+/// The core's source from the flat fields every FFI record carries.
+pub(crate) fn source(
+    name: String,
+    bundle_id: Option<String>,
+    version: Option<String>,
+    device: Option<DeviceInfo>,
+) -> Source {
+    Source {
+        name,
+        bundle_id,
+        version,
+        device,
+    }
+}
+
+/// A core timestamp from epoch milliseconds, an offset and a zone.
+pub(crate) fn timestamp(
+    field: &'static str,
+    ms: i64,
+    offset_s: i32,
+    zone: Option<String>,
+) -> Result<Timestamp, SkipReason> {
+    let utc = DateTime::from_timestamp_millis(ms).ok_or(SkipReason::Unstorable { field })?;
+    Timestamp::new(utc, offset_s, zone).map_err(SkipReason::Invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(value: f64) -> FfiQuantitySample {
+        FfiQuantitySample {
+            kind: QuantityKind::HeartRate,
+            value,
+            start_ms: 1_795_824_000_000,
+            start_offset_s: 3600,
+            end_ms: 1_795_824_000_000,
+            end_offset_s: 3600,
+            zone: Some("Europe/Berlin".to_owned()),
+            source_name: "Watch".to_owned(),
+            source_bundle_id: Some("com.apple.health".to_owned()),
+            source_version: None,
+            device: Some(DeviceInfo {
+                model: Some("Watch".to_owned()),
+                kind: Some(DeviceKind::Watch),
+                ..DeviceInfo::default()
+            }),
+            platform_id: Some("A1".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_sample_keeps_its_instants_offsets_and_source() {
+        let core = sample(61.0).into_core().expect("converts");
+        assert_eq!(core.start.utc().timestamp_millis(), 1_795_824_000_000);
+        assert_eq!(core.end.offset_s(), 3600);
+        assert_eq!(core.start.zone(), Some("Europe/Berlin"));
+        assert_eq!(core.source.bundle_id.as_deref(), Some("com.apple.health"));
+        assert_eq!(
+            core.source.device.and_then(|d| d.kind),
+            Some(DeviceKind::Watch)
+        );
+        assert_eq!(core.platform_id.as_deref(), Some("A1"));
+    }
+
+    #[test]
+    fn unbuildable_samples_are_skipped_in_the_shells_numbering() {
+        let mut bad_offset = sample(61.0);
+        bad_offset.end_offset_s = 20 * 3600;
+        let mut bad_instant = sample(61.0);
+        bad_instant.start_ms = i64::MAX;
+        let converted: Converted<QuantitySample> =
+            Converted::of(vec![bad_offset, sample(61.0), bad_instant, sample(999.0)]);
+        assert_eq!(converted.records.len(), 2);
+        // The core sees two samples and refuses its second (the 999 bpm), shell position 3; the
+        // reason given here is a stand-in, only its position matters.
+        let core = CoreIngestReport {
+            inserted: 1,
+            skipped: vec![(1, SkipReason::Unstorable { field: "end" })],
+            ..CoreIngestReport::default()
+        };
+        let report = converted.report(core);
+        assert_eq!(report.inserted, 1);
+        let positions: Vec<u32> = report.skipped.iter().map(|s| s.index).collect();
+        assert_eq!(positions, [0, 2, 3]);
+        assert!(report.skipped[0].reason.contains("offset_s"));
+        assert!(report.skipped[1].reason.contains("start"));
+    }
+}

@@ -1,0 +1,139 @@
+//! Sleep sessions across the FFI: the record a shell fills from a Health Connect
+//! `SleepSessionRecord` with its stages, or from the HealthKit sleep-analysis samples of one night
+//! grouped by the shell. Instants cross as in [`crate::samples`]: epoch milliseconds plus offsets.
+//! Each segment carries its own offsets, since a night can cross a DST change or a border.
+
+use alyze_core::health::{DeviceInfo, SleepSegment, SleepSession, SleepStage};
+use alyze_core::store::SkipReason;
+
+use crate::samples::{IntoCore, source, timestamp};
+
+/// A stage of sleep (HealthKit and Health Connect codes are mapped onto these by the shell, with
+/// the tables of the core's `platform` module).
+#[uniffi::remote(Enum)]
+pub enum SleepStage {
+    /// In bed, sleep or wake not told apart.
+    InBed,
+    /// Asleep, stage not told apart.
+    Asleep,
+    /// Awake during the session.
+    Awake,
+    /// Out of bed during the session (Health Connect only).
+    OutOfBed,
+    /// Light sleep (HealthKit "Core"; N1 and N2).
+    Light,
+    /// Deep sleep (N3).
+    Deep,
+    /// REM sleep.
+    Rem,
+    /// A stage the device did not know.
+    Unknown,
+}
+
+/// One stretch of one stage.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct FfiSleepSegment {
+    /// The stage.
+    pub stage: SleepStage,
+    /// Start, epoch milliseconds.
+    pub start_ms: i64,
+    /// Local time minus UTC at the start, s.
+    pub start_offset_s: i32,
+    /// End, epoch milliseconds.
+    pub end_ms: i64,
+    /// Local time minus UTC at the end, s.
+    pub end_offset_s: i32,
+}
+
+/// One sleep session from one source.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct FfiSleepSession {
+    /// Start, epoch milliseconds.
+    pub start_ms: i64,
+    /// Local time minus UTC at the start, s.
+    pub start_offset_s: i32,
+    /// End, epoch milliseconds.
+    pub end_ms: i64,
+    /// Local time minus UTC at the end, s.
+    pub end_offset_s: i32,
+    /// The IANA zone, when the platform names it; applies to the session and its segments.
+    pub zone: Option<String>,
+    /// The stage segments, in order of start; may be empty.
+    pub segments: Vec<FfiSleepSegment>,
+    /// The writing source's display name.
+    pub source_name: String,
+    /// The writing app: HealthKit bundle identifier or Health Connect package name.
+    pub source_bundle_id: Option<String>,
+    /// The writing app's version.
+    pub source_version: Option<String>,
+    /// The recording device, when the platform says.
+    pub device: Option<DeviceInfo>,
+    /// The platform's id (Health Connect record id); `None` for a night grouped from HealthKit
+    /// samples, which the store keys by content.
+    pub platform_id: Option<String>,
+}
+
+impl IntoCore for FfiSleepSession {
+    type Core = SleepSession;
+
+    fn into_core(self) -> Result<SleepSession, SkipReason> {
+        let zone = self.zone;
+        let segments = self
+            .segments
+            .into_iter()
+            .map(|s| {
+                Ok(SleepSegment {
+                    stage: s.stage,
+                    start: timestamp("start", s.start_ms, s.start_offset_s, zone.clone())?,
+                    end: timestamp("end", s.end_ms, s.end_offset_s, zone.clone())?,
+                })
+            })
+            .collect::<Result<_, SkipReason>>()?;
+        Ok(SleepSession {
+            start: timestamp("start", self.start_ms, self.start_offset_s, zone.clone())?,
+            end: timestamp("end", self.end_ms, self.end_offset_s, zone)?,
+            segments,
+            source: source(
+                self.source_name,
+                self.source_bundle_id,
+                self.source_version,
+                self.device,
+            ),
+            platform_id: self.platform_id,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_keeps_its_segments_and_their_offsets() {
+        let hour = 3_600_000;
+        let session = FfiSleepSession {
+            start_ms: 0,
+            start_offset_s: 7200,
+            end_ms: 8 * hour,
+            end_offset_s: 3600,
+            zone: Some("Europe/Berlin".to_owned()),
+            segments: vec![FfiSleepSegment {
+                stage: SleepStage::Deep,
+                start_ms: hour,
+                start_offset_s: 7200,
+                end_ms: 2 * hour,
+                end_offset_s: 3600,
+            }],
+            source_name: "Ring".to_owned(),
+            source_bundle_id: None,
+            source_version: None,
+            device: None,
+            platform_id: Some("hc-1".to_owned()),
+        };
+        let core = session.into_core().expect("converts");
+        assert_eq!(core.duration_s(), 8.0 * 3600.0);
+        assert_eq!(core.segments[0].stage, SleepStage::Deep);
+        assert_eq!(core.segments[0].end.offset_s(), 3600);
+        assert_eq!(core.segments[0].start.zone(), Some("Europe/Berlin"));
+    }
+}

@@ -1,0 +1,174 @@
+//! The member's on-device store across the FFI: [`AlyzeStore`], one object per database file.
+//!
+//! Every method is one coarse call: a whole platform batch in (with its deletions and the anchor
+//! that follows it, stored in one transaction by the core), summaries or a report out. The core's
+//! [`Store`] takes `&mut self` to write, so the object holds it behind a mutex; the shells call it
+//! off the main thread (a batch of thousands of samples or an export import takes a while) and
+//! calls from several threads simply queue.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use alyze_core::apple_export::{Flow, import_export};
+use alyze_core::health::{HeartbeatSeries, SleepSession, Workout};
+use alyze_core::store::Store;
+use alyze_core::summary::{SummarySettings, daily_summaries};
+use chrono::NaiveDate;
+
+use crate::AlyzeError;
+use crate::heartbeat::FfiHeartbeatSeries;
+use crate::import::{FfiImportReport, ImportListener};
+use crate::samples::{Converted, FfiQuantitySample, IngestReport};
+use crate::sleep::FfiSleepSession;
+use crate::summary::FfiDailySummary;
+use crate::workout::FfiWorkout;
+
+/// The member's health data in one SQLite file.
+#[derive(Debug, uniffi::Object)]
+pub struct AlyzeStore {
+    store: Mutex<Store>,
+}
+
+#[uniffi::export]
+impl AlyzeStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date. The
+    /// shell chooses a protected, non-backed-up location (core `store/mod.rs`, "Protection at
+    /// rest").
+    #[uniffi::constructor]
+    pub fn open(path: String) -> Result<Arc<Self>, AlyzeError> {
+        let store = Store::open(path)?;
+        Ok(Arc::new(Self {
+            store: Mutex::new(store),
+        }))
+    }
+
+    /// Stores one batch of quantity samples from platform stream `stream` (e.g.
+    /// `healthkit:heart_rate`), the ids the platform reports deleted and, when given, the anchor
+    /// (HealthKit `HKQueryAnchor` archived, Health Connect changes token) that follows the batch.
+    /// Idempotent: a replayed batch counts as duplicates. Invalid samples are skipped with their
+    /// position; the call fails only when the database does, and then stores nothing.
+    pub fn ingest_quantities(
+        &self,
+        stream: String,
+        samples: Vec<FfiQuantitySample>,
+        deleted_ids: Vec<String>,
+        anchor: Option<Vec<u8>>,
+    ) -> Result<IngestReport, AlyzeError> {
+        let converted = Converted::of(samples);
+        let report = self.lock().ingest_quantities(
+            &stream,
+            &converted.records,
+            &deleted_ids,
+            anchor.as_deref(),
+        )?;
+        Ok(converted.report(report))
+    }
+
+    /// Stores one batch of sleep sessions from stream `stream`, as [`Self::ingest_quantities`]
+    /// does for samples: with the deleted ids and the anchor, in one transaction; a re-grouped
+    /// night under the same id replaces the stored one.
+    pub fn ingest_sleep_sessions(
+        &self,
+        stream: String,
+        sessions: Vec<FfiSleepSession>,
+        deleted_ids: Vec<String>,
+        anchor: Option<Vec<u8>>,
+    ) -> Result<IngestReport, AlyzeError> {
+        let converted = Converted::of(sessions);
+        let report = self.lock().ingest::<SleepSession>(
+            &stream,
+            &converted.records,
+            &deleted_ids,
+            anchor.as_deref(),
+        )?;
+        Ok(converted.report(report))
+    }
+
+    /// Stores one batch of workouts from stream `stream`, as [`Self::ingest_quantities`] does
+    /// for samples: with the deleted ids and the anchor, in one transaction.
+    pub fn ingest_workouts(
+        &self,
+        stream: String,
+        workouts: Vec<FfiWorkout>,
+        deleted_ids: Vec<String>,
+        anchor: Option<Vec<u8>>,
+    ) -> Result<IngestReport, AlyzeError> {
+        let converted = Converted::of(workouts);
+        let report = self.lock().ingest::<Workout>(
+            &stream,
+            &converted.records,
+            &deleted_ids,
+            anchor.as_deref(),
+        )?;
+        Ok(converted.report(report))
+    }
+
+    /// Stores one batch of heartbeat series from stream `stream`, as [`Self::ingest_quantities`]
+    /// does for samples: with the deleted ids and the anchor, in one transaction.
+    pub fn ingest_heartbeat_series(
+        &self,
+        stream: String,
+        series: Vec<FfiHeartbeatSeries>,
+        deleted_ids: Vec<String>,
+        anchor: Option<Vec<u8>>,
+    ) -> Result<IngestReport, AlyzeError> {
+        let converted = Converted::of(series);
+        let report = self.lock().ingest::<HeartbeatSeries>(
+            &stream,
+            &converted.records,
+            &deleted_ids,
+            anchor.as_deref(),
+        )?;
+        Ok(converted.report(report))
+    }
+
+    /// The anchor last saved for `stream`; `None` when the stream was never read.
+    pub fn anchor(&self, stream: String) -> Result<Option<Vec<u8>>, AlyzeError> {
+        Ok(self.lock().anchor(&stream)?)
+    }
+
+    /// One summary per local day of `from..=to` (`YYYY-MM-DD`), days without data included.
+    pub fn daily_summaries(
+        &self,
+        from: String,
+        to: String,
+    ) -> Result<Vec<FfiDailySummary>, AlyzeError> {
+        let (from, to) = (date("from", &from)?, date("to", &to)?);
+        let days = daily_summaries(&self.lock(), from, to, &SummarySettings::default())?;
+        Ok(days.into_iter().map(Into::into).collect())
+    }
+
+    /// Imports the Apple Health export (`export.zip` or `export.xml`) at `path`, reporting
+    /// progress to `listener`, which can cancel. Importing the same file again adds nothing new and
+    /// finishes a cancelled import.
+    pub fn import_apple_export(
+        &self,
+        path: String,
+        listener: Arc<dyn ImportListener>,
+    ) -> Result<FfiImportReport, AlyzeError> {
+        let report = import_export(&mut self.lock(), Path::new(&path), |progress| {
+            if listener.on_progress(progress.bytes_read, progress.total_bytes) {
+                Flow::Continue
+            } else {
+                Flow::Cancel
+            }
+        })?;
+        Ok(report.into())
+    }
+}
+
+impl AlyzeStore {
+    /// The store, also after a panic in another call: every write is one transaction that rolls
+    /// back when dropped unfinished, so a poisoned lock still guards a consistent database.
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A `YYYY-MM-DD` date argument.
+fn date(name: &str, text: &str) -> Result<NaiveDate, AlyzeError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| AlyzeError::InvalidArgument {
+        name: name.to_owned(),
+        reason: "not a date of the form YYYY-MM-DD".to_owned(),
+    })
+}
