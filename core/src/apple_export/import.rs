@@ -53,8 +53,9 @@ pub use nights::SESSION_GAP_S;
 pub const STREAM: &str = "apple_export";
 
 /// Records per batch (one transaction each): large enough that the commit is a small part of
-/// the time, small enough that an interruption loses little work.
-pub const BATCH_SIZE: usize = 5000;
+/// the time and that a page of the (random) id index is written to the log few times over an
+/// import, small enough that an interruption loses little work (a fraction of a second).
+pub const BATCH_SIZE: usize = 25_000;
 
 /// What happened to the records of one kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -128,6 +129,21 @@ pub enum ImportError {
 /// megabyte parsed; returning [`Flow::Cancel`] stops the import after the current record, with
 /// everything parsed so far committed and [`Outcome::Cancelled`] in the report.
 pub fn import_export(
+    store: &mut Store,
+    path: &Path,
+    on_progress: impl FnMut(Progress) -> Flow,
+) -> Result<ImportReport, ImportError> {
+    store.set_bulk_import(true)?;
+    let result = import_bulk(store, path, on_progress);
+    // Ends the bulk mode (and checkpoints) whatever happened; the import's own error comes first.
+    let ended = store.set_bulk_import(false);
+    let report = result?;
+    ended?;
+    Ok(report)
+}
+
+/// [`import_export`] with the store in bulk-import mode.
+fn import_bulk(
     store: &mut Store,
     path: &Path,
     on_progress: impl FnMut(Progress) -> Flow,

@@ -90,10 +90,16 @@ impl Store {
                     Err(reason) => return Ok(Err(reason)),
                 };
                 let source_id = source::id_of(tx, &sample.source, sources)?;
+                // Insert first: a new id (the bulk of an import) costs one index probe; only an
+                // id already stored is read back and compared.
+                if insert(tx, &row, source_id)? {
+                    return Ok(Ok(Outcome::Inserted));
+                }
                 Ok(Ok(match stored(tx, &row.id)? {
                     None => {
-                        insert(tx, &row, source_id)?;
-                        Outcome::Inserted
+                        return Err(StoreError::Corrupt {
+                            column: "quantity_sample.id",
+                        });
                     }
                     Some(old) if old.deleted_at_ms.is_some() => Outcome::Duplicate,
                     Some(old) if old.same_as(&row, source_id) => Outcome::Duplicate,
@@ -272,16 +278,20 @@ fn stored(tx: &Transaction<'_>, id: &str) -> Result<Option<Stored>> {
     .map_err(|e| StoreError::sqlite("looking up a sample", &e))
 }
 
-/// Inserts a new row.
-fn insert(tx: &Transaction<'_>, row: &Columns, source_id: i64) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO quantity_sample (id, from_platform, stream, kind, value, start_ns, \
-         start_offset_s, start_zone, end_ns, end_offset_s, end_zone, source_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )
-    .and_then(|mut statement| statement.execute(row_params(row, &source_id).as_slice()))
-    .map_err(|e| StoreError::sqlite("saving a sample", &e))?;
-    Ok(())
+/// Inserts a new row; returns `false`, changing nothing, when a row with its id already exists
+/// (live or a tombstone). Only the uniqueness of the id is ignored (an upsert clause, not
+/// `OR IGNORE`): any other constraint still fails the statement.
+fn insert(tx: &Transaction<'_>, row: &Columns, source_id: i64) -> Result<bool> {
+    let changed = tx
+        .prepare_cached(
+            "INSERT INTO quantity_sample (id, from_platform, stream, kind, value, start_ns, \
+             start_offset_s, start_zone, end_ns, end_offset_s, end_zone, source_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .and_then(|mut statement| statement.execute(row_params(row, &source_id).as_slice()))
+        .map_err(|e| StoreError::sqlite("saving a sample", &e))?;
+    Ok(changed == 1)
 }
 
 /// Replaces the content of a live row.

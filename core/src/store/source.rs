@@ -12,8 +12,21 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use super::error::{Result, StoreError};
 use crate::health::{DeviceInfo, DeviceKind, Source};
 
-/// Source ids already looked up in the current transaction, by identity.
-pub(crate) type SourceCache = HashMap<String, i64>;
+/// Source ids already looked up in the current transaction, by identity, and the last source
+/// asked for: an export's records come in long runs from one source, and comparing with the last
+/// one is cheaper than writing its identity key for every record.
+#[derive(Debug, Default)]
+pub(crate) struct SourceCache {
+    by_identity: HashMap<String, i64>,
+    last: Option<(Source, i64)>,
+}
+
+impl SourceCache {
+    /// An empty cache, for one transaction.
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// The columns [`read`] expects, in order, for a `source` table aliased `s`.
 pub(crate) const COLUMNS: &str = "s.name, s.bundle_id, s.version, s.has_device, s.device_name, \
@@ -22,6 +35,22 @@ pub(crate) const COLUMNS: &str = "s.name, s.bundle_id, s.version, s.has_device, 
 
 /// The id of `source`'s row, inserting it when new.
 pub(crate) fn id_of(tx: &Transaction<'_>, source: &Source, cache: &mut SourceCache) -> Result<i64> {
+    if let Some((last, id)) = &cache.last
+        && last == source
+    {
+        return Ok(*id);
+    }
+    let id = id_by_identity(tx, source, &mut cache.by_identity)?;
+    cache.last = Some((source.clone(), id));
+    Ok(id)
+}
+
+/// [`id_of`] without the last-source shortcut.
+fn id_by_identity(
+    tx: &Transaction<'_>,
+    source: &Source,
+    cache: &mut HashMap<String, i64>,
+) -> Result<i64> {
     let mut identity = String::new();
     source.write_key(&mut identity);
     if let Some(id) = cache.get(&identity) {
