@@ -11,14 +11,14 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use alyze_core::apple_export::{Flow, import_export};
 use alyze_core::health::{HeartbeatSeries, SleepSession, Workout};
-use alyze_core::store::Store;
+use alyze_core::store::{Record, Store};
 use alyze_core::summary::{SummarySettings, daily_summaries};
 use chrono::NaiveDate;
 
 use crate::AlyzeError;
 use crate::heartbeat::FfiHeartbeatSeries;
 use crate::import::{FfiImportReport, ImportListener};
-use crate::samples::{Converted, FfiQuantitySample, IngestReport};
+use crate::samples::{Converted, FfiQuantitySample, IngestReport, IntoCore};
 use crate::sleep::FfiSleepSession;
 use crate::summary::FfiDailySummary;
 use crate::workout::FfiWorkout;
@@ -74,14 +74,7 @@ impl AlyzeStore {
         deleted_ids: Vec<String>,
         anchor: Option<Vec<u8>>,
     ) -> Result<IngestReport, AlyzeError> {
-        let converted = Converted::of(sessions);
-        let report = self.lock().ingest::<SleepSession>(
-            &stream,
-            &converted.records,
-            &deleted_ids,
-            anchor.as_deref(),
-        )?;
-        Ok(converted.report(report))
+        self.ingest_records::<_, SleepSession>(&stream, sessions, &deleted_ids, anchor.as_deref())
     }
 
     /// Stores one batch of workouts from stream `stream`, as [`Self::ingest_quantities`] does
@@ -93,14 +86,7 @@ impl AlyzeStore {
         deleted_ids: Vec<String>,
         anchor: Option<Vec<u8>>,
     ) -> Result<IngestReport, AlyzeError> {
-        let converted = Converted::of(workouts);
-        let report = self.lock().ingest::<Workout>(
-            &stream,
-            &converted.records,
-            &deleted_ids,
-            anchor.as_deref(),
-        )?;
-        Ok(converted.report(report))
+        self.ingest_records::<_, Workout>(&stream, workouts, &deleted_ids, anchor.as_deref())
     }
 
     /// Stores one batch of heartbeat series from stream `stream`, as [`Self::ingest_quantities`]
@@ -112,14 +98,7 @@ impl AlyzeStore {
         deleted_ids: Vec<String>,
         anchor: Option<Vec<u8>>,
     ) -> Result<IngestReport, AlyzeError> {
-        let converted = Converted::of(series);
-        let report = self.lock().ingest::<HeartbeatSeries>(
-            &stream,
-            &converted.records,
-            &deleted_ids,
-            anchor.as_deref(),
-        )?;
-        Ok(converted.report(report))
+        self.ingest_records::<_, HeartbeatSeries>(&stream, series, &deleted_ids, anchor.as_deref())
     }
 
     /// The anchor last saved for `stream`; `None` when the stream was never read.
@@ -162,6 +141,22 @@ impl AlyzeStore {
     /// back when dropped unfinished, so a poisoned lock still guards a consistent database.
     fn lock(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// One batch of a record kind through the core's generic ingest: the body of the exported
+    /// `ingest_*` methods but [`Self::ingest_quantities`], which has its own core path.
+    fn ingest_records<F: IntoCore<Core = K>, K: Record>(
+        &self,
+        stream: &str,
+        batch: Vec<F>,
+        deleted_ids: &[String],
+        anchor: Option<&[u8]>,
+    ) -> Result<IngestReport, AlyzeError> {
+        let converted = Converted::of(batch);
+        let report = self
+            .lock()
+            .ingest::<K>(stream, &converted.records, deleted_ids, anchor)?;
+        Ok(converted.report(report))
     }
 }
 
