@@ -316,8 +316,12 @@ fn overlapping_sources_keep_every_raw_row_and_the_summary_picks_the_watch_unless
 #[test]
 fn a_night_slept_abroad_belongs_to_the_date_of_its_time_zone() {
     // The default export is in Tokyo (+0900, `HKTimeZone` Asia/Tokyo) from 12 to 16 October 2022
-    // and in Berlin (+0200) otherwise.
-    let (store, _, _) = imported(&export(50, Quirks::ALL));
+    // and in Berlin (+0200) otherwise. With `export_zone_offsets` (in `Quirks::ALL`) every date is
+    // written at Berlin's offset, where the phone was at export time, as Apple does: only
+    // `HKTimeZone` says the Tokyo nights were slept at +0900.
+    let cfg = export(50, Quirks::ALL);
+    assert!(cfg.quirks.export_zone_offsets);
+    let (store, _, _) = imported(&cfg);
     let (all_from, all_to) = everything();
     let sessions: Vec<SleepSession> = store.records(all_from, all_to).unwrap();
     let zones: BTreeSet<Option<&str>> = sessions.iter().map(|s| s.start.zone()).collect();

@@ -20,6 +20,16 @@
 //! - Byte-identical duplicate records are emitted (the store deduplicates by content key) and
 //!   counted when they follow each other, which is how real exports carry them: each top-level
 //!   element's events are hashed and compared with the previous element's.
+//! - Dates and zones (shared brief "Data and sync": an instant is a UTC instant plus the member's
+//!   local offset and, when known, the IANA zone): Apple writes every date in the zone the phone
+//!   was in *when the export was made*, not where the member was, so a night slept in Tokyo and
+//!   exported in Berlin carries Berlin's offset and would fall on the wrong local date. The written
+//!   instant is right and is always kept. When a record names its zone (`HKTimeZone`, on sleep and
+//!   workouts) and the tz database knows it, the offset becomes that zone's UTC offset at the
+//!   instant, summer time included, so local dates and times are the member's where they were.
+//!   Records without a zone (most quantity samples) keep the written offset: nothing better is
+//!   known. An `HKTimeZone` the tz database does not know is counted in
+//!   [`ParseReport::ignored_time_zones`] and the record is kept with its written offset, no zone.
 //! - Errors and the report never hold a health value: only counts, offsets and field names.
 //!
 //! Progress and resuming: [`Sink::progress`] receives the number of bytes parsed (an offset into
@@ -38,7 +48,8 @@ use std::io::{self, BufReader, Cursor, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, TimeDelta};
+use chrono::{DateTime, FixedOffset, Offset, TimeDelta, Utc};
+use chrono_tz::Tz;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
@@ -230,7 +241,8 @@ pub struct ParseReport {
     pub metadata_collisions: u64,
     /// Top-level elements identical to the one before them.
     pub duplicates: u64,
-    /// `HKTimeZone` values that are not zone names, ignored (the record is kept without a zone).
+    /// `HKTimeZone` values that do not name a zone of the tz database, ignored (the record is kept
+    /// without a zone, at the offsets its dates were written with).
     pub ignored_time_zones: u64,
 }
 
@@ -843,24 +855,36 @@ impl<R: Read, S: Sink + ?Sized> Run<'_, R, S> {
         }
     }
 
-    /// The record's zone from its `HKTimeZone` metadata, when that is a zone name.
-    fn zone(&mut self) -> Option<String> {
-        let zone = self.element.metadata.get("HKTimeZone")?;
-        let valid = Timestamp::new(DateTime::UNIX_EPOCH, 0, Some(zone.to_owned())).is_ok();
-        if !valid {
+    /// The record's zone from its `HKTimeZone` metadata, when that names a zone of the tz database.
+    /// Any other value is counted in [`ParseReport::ignored_time_zones`] and the record keeps its
+    /// written offsets (see [`stamp`]).
+    fn zone(&mut self) -> Option<RecordZone> {
+        let name = self.element.metadata.get("HKTimeZone")?;
+        let shaped = Timestamp::new(DateTime::UNIX_EPOCH, 0, Some(name.to_owned())).is_ok();
+        let zone = shaped
+            .then(|| name.parse::<Tz>().ok())
+            .flatten()
+            .map(|tz| RecordZone {
+                name: name.to_owned(),
+                tz,
+            });
+        if zone.is_none() {
             self.report.ignored_time_zones += 1;
         }
-        valid.then(|| zone.to_owned())
+        zone
     }
 
-    fn timestamps(&mut self, zone: &Option<String>) -> Result<(Timestamp, Timestamp), SkipReason> {
+    fn timestamps(
+        &mut self,
+        zone: &Option<RecordZone>,
+    ) -> Result<(Timestamp, Timestamp), SkipReason> {
         let el = &self.element;
         if el.start.is_empty() || el.end.is_empty() {
             return Err(SkipReason::MissingField);
         }
         let stamp = |text: &str| {
             parse_date(text)
-                .and_then(|local| Timestamp::from_local(local, zone.clone()).ok())
+                .and_then(|local| stamp(local, zone).ok())
                 .ok_or(SkipReason::BadDate)
         };
         Ok((stamp(&el.start)?, stamp(&el.end)?))
@@ -1034,7 +1058,7 @@ impl<R: Read, S: Sink + ?Sized> Run<'_, R, S> {
         };
         let mut events = Vec::with_capacity(el.events.len());
         for &(kind, date, seconds) in &el.events {
-            let at = Timestamp::from_local(date, zone.clone()).map_err(|_| SkipReason::BadDate)?;
+            let at = stamp(date, &zone).map_err(|_| SkipReason::BadDate)?;
             let delta = TimeDelta::try_milliseconds((seconds * 1000.0).round() as i64)
                 .ok_or(SkipReason::Implausible)?;
             let until = at.plus(delta).ok_or(SkipReason::Implausible)?;
@@ -1204,6 +1228,32 @@ impl SourceCache {
         self.source = Some(source.clone());
         source
     }
+}
+
+/// A record's `HKTimeZone`: its name as written and the tz-database zone it resolves to.
+struct RecordZone {
+    name: String,
+    tz: Tz,
+}
+
+/// The timestamp of an export date written as `local`, in the record's zone when it has one.
+///
+/// Apple writes every date in the zone the phone was in when the export was made, not where the
+/// member was: a night slept in Tokyo and exported in Berlin reads `2022-10-13 00:30:00 +0200`.
+/// The written instant is right; its offset is not the member's. When the record names its zone
+/// (`HKTimeZone`, on sleep and workouts), the offset is that zone's UTC offset at the instant
+/// (summer time included), so the local date and time are the member's where they were. Without a
+/// zone (most quantity samples) the written offset is all there is and is kept.
+fn stamp(
+    local: DateTime<FixedOffset>,
+    zone: &Option<RecordZone>,
+) -> Result<Timestamp, HealthError> {
+    let Some(zone) = zone else {
+        return Timestamp::from_local(local, None);
+    };
+    let utc = local.with_timezone(&Utc);
+    let offset_s = utc.with_timezone(&zone.tz).offset().fix().local_minus_utc();
+    Timestamp::new(utc, offset_s, Some(zone.name.clone()))
 }
 
 fn set(slot: &mut String, value: &str) {

@@ -153,6 +153,10 @@ pub struct Quirks {
     pub device_address: bool,
     /// A trip to another time zone every 120 days (days 41 to 45 of each period).
     pub travel: bool,
+    /// Every date is written in the zone the phone is in at export time (the zone of the last day),
+    /// as Apple does, not in the zone the record was made in; `HKTimeZone` still names the latter.
+    /// Without this quirk dates are written in the zone of recording.
+    pub export_zone_offsets: bool,
 }
 
 impl Quirks {
@@ -165,6 +169,7 @@ impl Quirks {
         overlapping_sources: true,
         device_address: true,
         travel: true,
+        export_zone_offsets: true,
     };
 
     /// Every quirk off.
@@ -176,6 +181,7 @@ impl Quirks {
         overlapping_sources: false,
         device_address: false,
         travel: false,
+        export_zone_offsets: false,
     };
 }
 
@@ -589,6 +595,8 @@ impl Planned {
 struct Day {
     index: u32,
     zone: Zone,
+    /// The zone its dates are written in ([`Quirks::export_zone_offsets`]).
+    written_zone: Zone,
     bed: i64,
     wake: i64,
     next_bed: i64,
@@ -697,9 +705,15 @@ impl SyntheticExport {
         let jet_lag = index > 0 && self.zone(index - 1) != zone;
         let strain = previous_load / 60.0 + if jet_lag { 1.0 } else { 0.0 };
         let fitness = f64::from(index % 365) / 365.0;
+        let written_zone = if self.quirks.export_zone_offsets {
+            self.zone(self.days)
+        } else {
+            zone
+        };
         Day {
             index,
             zone,
+            written_zone,
             bed,
             wake,
             next_bed,
@@ -715,8 +729,9 @@ impl SyntheticExport {
 }
 
 impl Day {
+    /// The offset its dates are written with at `utc`.
     fn offset(&self, utc: i64) -> i64 {
-        self.zone.offset(utc)
+        self.written_zone.offset(utc)
     }
 
     /// Whether the ring recorded the night ([`Quirks::overlapping_sources`]).
@@ -2360,9 +2375,20 @@ mod tests {
     #[test]
     fn default_export_spans_ios_16_a_trip_and_summer_time() {
         let (doc, summary) = xml(&SyntheticExport::default());
-        for offset in ["+0200\"", "+0100\"", "+0900\""] {
+        for offset in ["+0200\"", "+0100\""] {
             assert!(doc.contains(offset), "{offset}");
         }
+        // Exported at home: the trip's dates are written at Berlin's offset, and at Tokyo's only
+        // without `export_zone_offsets`.
+        assert!(!doc.contains("+0900\""));
+        let (in_zone, _) = xml(&SyntheticExport {
+            quirks: Quirks {
+                export_zone_offsets: false,
+                ..Quirks::ALL
+            },
+            ..SyntheticExport::default()
+        });
+        assert!(in_zone.contains("+0900\""));
         assert!(doc.contains("<MetadataEntry key=\"HKTimeZone\" value=\"Asia/Tokyo\"/>"));
         assert!(doc.contains("<MetadataEntry key=\"HKTimeZone\" value=\"Europe/Berlin\"/>"));
         for value in [

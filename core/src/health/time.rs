@@ -4,8 +4,9 @@
 //! (a night belongs to the local date it ended on, and a member who flies or crosses a DST change
 //! mid-night must not get a 25-hour night or two "today"s); the IANA zone, when the platform names
 //! it (Apple's `HKTimeZone` metadata on sleep and workouts; Health Connect gives only offsets), says
-//! which rules produced the offset. Zone names are checked for shape only: there is no tz database in
-//! the core yet.
+//! which rules produced the offset. `Timestamp` checks zone names for shape only; the Apple export
+//! parser resolves them with the tz database (`chrono-tz`) and sets the offset from the zone, because
+//! the export writes every date at the export-time offset (see [`crate::apple_export::parse`]).
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};

@@ -539,3 +539,68 @@ fn zip_archives_and_paths() {
         Err(ParseError::NoExportInArchive)
     ));
 }
+
+/// A sleep record with the given dates and `HKTimeZone`.
+fn sleep_in(start: &str, end: &str, zone: &str) -> String {
+    format!(
+        " <Record type=\"HKCategoryTypeIdentifierSleepAnalysis\" {WATCH} startDate=\"{start}\" \
+         endDate=\"{end}\" value=\"HKCategoryValueSleepAnalysisAsleepCore\">\n  \
+         <MetadataEntry key=\"HKTimeZone\" value=\"{zone}\"/>\n </Record>\n"
+    )
+}
+
+#[test]
+fn a_zoned_record_takes_its_zones_offset_at_the_written_instant() {
+    // Slept in Tokyo, exported in Berlin: Apple writes the dates at +0100.
+    let written = "2022-11-20 23:30:00 +0100";
+    let body = sleep_in(written, "2022-11-21 00:30:00 +0100", "Asia/Tokyo");
+    let (report, sink) = run(doc(&body).as_bytes());
+    assert_eq!(report.ignored_time_zones, 0);
+    assert_eq!(sink.sleep.len(), 1);
+    let start = &sink.sleep[0].segment.start;
+    assert_eq!(start.offset_s(), 9 * 3600);
+    assert_eq!(start.zone(), Some("Asia/Tokyo"));
+    assert_eq!(
+        start.utc(),
+        parse_date(written).unwrap().with_timezone(&Utc)
+    );
+    assert_eq!(
+        start.local().format("%Y-%m-%d %H:%M").to_string(),
+        "2022-11-21 07:30"
+    );
+    assert_eq!(sink.sleep[0].segment.end.offset_s(), 9 * 3600);
+}
+
+#[test]
+fn a_zoned_record_follows_summer_time_across_the_change() {
+    // Europe/Berlin left summer time at 01:00 UTC on 30 October 2022; exported from Tokyo.
+    let body = sleep_in(
+        "2022-10-30 08:30:00 +0900",
+        "2022-10-30 11:30:00 +0900",
+        "Europe/Berlin",
+    );
+    let (report, sink) = run(doc(&body).as_bytes());
+    assert_eq!(report.ignored_time_zones, 0);
+    let segment = &sink.sleep[0].segment;
+    // 23:30 UTC on the 29th: still summer time. 02:30 UTC: winter time.
+    assert_eq!(segment.start.offset_s(), 2 * 3600);
+    assert_eq!(segment.end.offset_s(), 3600);
+    assert_eq!(seconds_between(&segment.start, &segment.end), 3.0 * 3600.0);
+    assert_eq!(segment.start.local().format("%H:%M").to_string(), "01:30");
+    assert_eq!(segment.end.local().format("%H:%M").to_string(), "03:30");
+}
+
+#[test]
+fn an_unknown_zone_keeps_the_written_offset() {
+    let written = "2022-10-03 07:00:00 +0200";
+    let body = sleep_in(written, "2022-10-03 07:45:00 +0200", "Mars/Olympus_Mons");
+    let (report, sink) = run(doc(&body).as_bytes());
+    assert_eq!(report.ignored_time_zones, 1);
+    let start = &sink.sleep[0].segment.start;
+    assert_eq!(start.offset_s(), 2 * 3600);
+    assert_eq!(start.zone(), None);
+    assert_eq!(
+        start.utc(),
+        parse_date(written).unwrap().with_timezone(&Utc)
+    );
+}
