@@ -9,36 +9,14 @@
 // functions have no caller to return an error to.
 #![allow(clippy::expect_used)]
 
+#[path = "support/count.rs"]
+mod count;
+
 use std::hint::black_box;
 
-use alyze_core::apple_export::{
-    Flow, HrvBeats, Outcome, ParseOptions, Sink, SleepSample, SyntheticExport, parse,
-};
-use alyze_core::health::{QuantitySample, Workout};
+use alyze_core::apple_export::{Outcome, ParseOptions, SyntheticExport, parse};
+use count::Count;
 use criterion::{Criterion, criterion_main};
-
-/// Counts what the parser emits, and keeps nothing.
-#[derive(Default)]
-struct Count(u64);
-
-impl Sink for Count {
-    fn quantity(&mut self, _: QuantitySample) -> Flow {
-        self.0 += 1;
-        Flow::Continue
-    }
-    fn heartbeats(&mut self, _: HrvBeats) -> Flow {
-        self.0 += 1;
-        Flow::Continue
-    }
-    fn sleep(&mut self, _: SleepSample) -> Flow {
-        self.0 += 1;
-        Flow::Continue
-    }
-    fn workout(&mut self, _: Workout) -> Flow {
-        self.0 += 1;
-        Flow::Continue
-    }
-}
 
 fn bench_parse_year(c: &mut Criterion) {
     let mut xml = Vec::new();

@@ -7,36 +7,14 @@
 //! inflated as in an import). Prints one `key=value` per line: each run's elapsed seconds, their
 //! median, the bytes of `export.xml` parsed, the records emitted and the outcome.
 
+#[path = "../benches/support/count.rs"]
+mod count;
+
 use std::error::Error;
 use std::time::Instant;
 
-use alyze_core::apple_export::{
-    Flow, HrvBeats, Outcome, ParseOptions, Sink, SleepSample, parse_path,
-};
-use alyze_core::health::{QuantitySample, Workout};
-
-/// Counts what the parser emits, and keeps nothing.
-#[derive(Default)]
-struct Count(u64);
-
-impl Sink for Count {
-    fn quantity(&mut self, _: QuantitySample) -> Flow {
-        self.0 += 1;
-        Flow::Continue
-    }
-    fn heartbeats(&mut self, _: HrvBeats) -> Flow {
-        self.0 += 1;
-        Flow::Continue
-    }
-    fn sleep(&mut self, _: SleepSample) -> Flow {
-        self.0 += 1;
-        Flow::Continue
-    }
-    fn workout(&mut self, _: Workout) -> Flow {
-        self.0 += 1;
-        Flow::Continue
-    }
-}
+use alyze_core::apple_export::{Outcome, ParseOptions, parse_path};
+use count::Count;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);

@@ -7,6 +7,8 @@
 pub mod apple_export;
 pub mod health;
 pub mod hrv;
+pub mod load;
 pub mod platform;
+pub mod readiness;
 pub mod store;
 pub mod summary;

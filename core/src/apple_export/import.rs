@@ -27,6 +27,15 @@
 //! still open when a parse is cancelled or fails are not written (the re-run writes them whole);
 //! those open at the end of a complete, truncated or malformed document are.
 //!
+//! # Two threads
+//!
+//! The parse runs on the calling thread (which also reports progress and takes the cancel) and the
+//! store's writes on a second one, each batch handed over when the writer is done with the one
+//! before ([`QUEUED_BATCHES`]): a phone has the cores, and the import then takes about as long as the
+//! slower of the two instead of their sum. The writer stores the batches in the order parsed,
+//! one transaction each, as a single thread would; when it fails it stops, the queue closes, and
+//! the parse stops at its next record with the store's error as the import's.
+//!
 //! # Documented drops
 //!
 //! What is in the export and not stored: records of types the core does not read, correlation
@@ -39,6 +48,7 @@ mod nights;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::mpsc::{self, Receiver, SyncSender};
 
 use super::parse::{
     Flow, HrvBeats, Outcome, ParseError, ParseOptions, ParseReport, Progress, Sink, SkipReason,
@@ -52,10 +62,14 @@ pub use nights::SESSION_GAP_S;
 /// The store stream the export's records are written to.
 pub const STREAM: &str = "apple_export";
 
-/// Records per batch (one transaction each): large enough that the commit is a small part of
+/// Records per transaction: large enough that the commit is a small part of
 /// the time and that a page of the (random) id index is written to the log few times over an
 /// import, small enough that an interruption loses little work (a fraction of a second).
 pub const BATCH_SIZE: usize = 25_000;
+
+/// Quantity samples the parse hands to the writer at a time (module doc, "Two threads"): small, so
+/// that little is held in memory, and large enough that handing over is a small part of the time.
+pub const HANDOVER_SIZE: usize = 2_500;
 
 /// What happened to the records of one kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -142,60 +156,91 @@ pub fn import_export(
     Ok(report)
 }
 
-/// [`import_export`] with the store in bulk-import mode.
+/// [`import_export`] with the store in bulk-import mode: the parse on this thread, the writes on
+/// another (module doc, "Two threads").
 fn import_bulk(
     store: &mut Store,
     path: &Path,
     on_progress: impl FnMut(Progress) -> Flow,
 ) -> Result<ImportReport, ImportError> {
-    let mut sink = Importer {
-        store,
-        on_progress,
-        quantities: Vec::with_capacity(BATCH_SIZE),
-        series: Vec::new(),
-        sessions: Vec::new(),
-        workouts: Vec::new(),
-        nights: nights::Nights::default(),
-        counts: Counts::default(),
-        error: None,
-    };
-    let parsed = parse_path(path, &mut sink, &ParseOptions::default());
-    // The sink stops the parse on a store failure; that failure is the import's error.
-    if let Some(error) = sink.error.take() {
-        return Err(error.into());
-    }
-    let parse = match parsed {
-        Ok(parse) => parse,
-        Err(error) => {
-            // Keep the complete records parsed before the failure (their batches are whole).
-            sink.flush_all()?;
-            return Err(error.into());
+    let (batches, received) = mpsc::sync_channel(QUEUED_BATCHES);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || write_batches(store, received));
+        let mut sink = Importer {
+            batches,
+            on_progress,
+            quantities: Vec::with_capacity(HANDOVER_SIZE),
+            records: Records::default(),
+            nights: nights::Nights::default(),
+            writer_stopped: false,
+        };
+        let parsed = parse_path(path, &mut sink, &ParseOptions::default());
+        if let Ok(parse) = &parsed
+            && parse.outcome != Outcome::Cancelled
+        {
+            let open = sink.nights.close_all();
+            sink.records.sessions.extend(open);
         }
-    };
-    if parse.outcome != Outcome::Cancelled {
-        let open = sink.nights.close_all();
-        sink.sessions.extend(open);
-    }
-    sink.flush_all()?;
-    let Counts {
-        quantities,
-        heartbeat_series,
-        sleep_sessions,
-        workouts,
-        store_skipped,
-    } = sink.counts;
-    Ok(ImportReport {
-        quantities,
-        heartbeat_series,
-        sleep_sessions,
-        workouts,
-        duplicate_sleep_samples: sink.nights.duplicate_samples,
-        parse_skipped: parse.skipped.clone(),
-        store_skipped,
-        invalid_characters: parse.invalid_characters,
-        outcome: parse.outcome,
-        parse,
+        // Also after a parse failure: the complete records parsed before it are kept.
+        sink.flush_all();
+        let Importer {
+            batches, nights, ..
+        } = sink;
+        // Closing the queue ends the writer once it has written what is queued.
+        drop(batches);
+        // A panic in the writer is a bug; it goes on as a panic here, as it would on one thread.
+        let counts = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // A store failure stopped the parse (the queue closed under it): it is the import's error.
+        let counts = counts?;
+        let parse = parsed?;
+        let Counts {
+            quantities,
+            heartbeat_series,
+            sleep_sessions,
+            workouts,
+            store_skipped,
+        } = counts;
+        Ok(ImportReport {
+            quantities,
+            heartbeat_series,
+            sleep_sessions,
+            workouts,
+            duplicate_sleep_samples: nights.duplicate_samples,
+            parse_skipped: parse.skipped.clone(),
+            store_skipped,
+            invalid_characters: parse.invalid_characters,
+            outcome: parse.outcome,
+            parse,
+        })
     })
+}
+
+/// Slices handed to the writer thread and not yet taken: none, a hand-over waits for the writer to
+/// finish the slice before. Parsing and writing still overlap (the next slice fills while one is
+/// written), and at most two slices are held in memory.
+const QUEUED_BATCHES: usize = 0;
+
+/// What the parse hands to the writer: a slice of a quantity transaction, or a batch of the other
+/// records (one transaction).
+enum Batch {
+    Quantities(Vec<QuantitySample>),
+    Records(Records),
+}
+
+/// Pending records of the kinds that go through [`Store::ingest`].
+#[derive(Default)]
+struct Records {
+    series: Vec<HeartbeatSeries>,
+    sessions: Vec<SleepSession>,
+    workouts: Vec<Workout>,
+}
+
+impl Records {
+    fn len(&self) -> usize {
+        self.series.len() + self.sessions.len() + self.workouts.len()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -207,120 +252,141 @@ struct Counts {
     store_skipped: BTreeMap<String, u64>,
 }
 
-/// The parser's sink: collects records into batches and writes each full batch.
-struct Importer<'s, P> {
-    store: &'s mut Store,
-    on_progress: P,
-    quantities: Vec<QuantitySample>,
-    series: Vec<HeartbeatSeries>,
-    sessions: Vec<SleepSession>,
-    workouts: Vec<Workout>,
-    nights: nights::Nights,
-    counts: Counts,
-    /// The store's failure, which stopped the parse.
-    error: Option<StoreError>,
-}
-
-impl<P> Importer<'_, P> {
-    /// Writes every pending batch.
-    fn flush_all(&mut self) -> Result<(), StoreError> {
-        self.flush_quantities()?;
-        flush(
-            self.store,
-            &mut self.series,
-            &mut self.counts.heartbeat_series,
-            &mut self.counts.store_skipped,
-        )?;
-        flush(
-            self.store,
-            &mut self.sessions,
-            &mut self.counts.sleep_sessions,
-            &mut self.counts.store_skipped,
-        )?;
-        flush(
-            self.store,
-            &mut self.workouts,
-            &mut self.counts.workouts,
-            &mut self.counts.store_skipped,
-        )
-    }
-
-    fn flush_quantities(&mut self) -> Result<(), StoreError> {
-        if self.quantities.is_empty() {
-            return Ok(());
-        }
-        let report = self
-            .store
-            .ingest_quantities(STREAM, &self.quantities, &[], None)?;
-        self.counts
-            .quantities
-            .add(&report, &mut self.counts.store_skipped);
-        self.quantities.clear();
-        Ok(())
-    }
-
-    /// Writes the pending batches once one is full; `Cancel` (keeping the error) when the store
-    /// fails.
-    fn after_push(&mut self) -> Flow {
-        let result = if self.quantities.len() >= BATCH_SIZE {
-            self.flush_quantities()
-        } else if self.series.len() + self.sessions.len() + self.workouts.len() >= BATCH_SIZE {
-            // Beat lists are the bulk of these; keep the batch small in bytes too.
-            self.flush_all()
-        } else {
-            Ok(())
-        };
-        match result {
-            Ok(()) => Flow::Continue,
-            Err(error) => {
-                self.error = Some(error);
-                Flow::Cancel
+/// The writer thread: stores what arrives, in order, until the queue closes; stops at the first
+/// failure (dropping the queue, which stops the parse). Quantity samples arrive in slices of
+/// [`HANDOVER_SIZE`] and are stored in transactions of [`BATCH_SIZE`]: a transaction stays open
+/// while the next slice is parsed, and is committed when full, when other records come, or at the
+/// end.
+fn write_batches(store: &mut Store, batches: Receiver<Batch>) -> Result<Counts, StoreError> {
+    let mut counts = Counts::default();
+    let mut batches = batches.into_iter().peekable();
+    while let Some(batch) = batches.next() {
+        let skipped = &mut counts.store_skipped;
+        match batch {
+            Batch::Quantities(samples) => {
+                let mut transaction = store.begin_quantities(STREAM)?;
+                transaction.add(&samples)?;
+                drop(samples);
+                while transaction.len() < BATCH_SIZE {
+                    match batches.next_if(|next| matches!(next, Batch::Quantities(_))) {
+                        Some(Batch::Quantities(samples)) => transaction.add(&samples)?,
+                        _ => break,
+                    }
+                }
+                let report = transaction.finish(&[], None)?;
+                counts.quantities.add(&report, skipped);
+            }
+            Batch::Records(records) => {
+                write(
+                    store,
+                    &records.series,
+                    &mut counts.heartbeat_series,
+                    skipped,
+                )?;
+                write(
+                    store,
+                    &records.sessions,
+                    &mut counts.sleep_sessions,
+                    skipped,
+                )?;
+                write(store, &records.workouts, &mut counts.workouts, skipped)?;
             }
         }
     }
+    Ok(counts)
 }
 
-/// Writes `pending` as one batch of kind `K` and counts it.
-fn flush<K: Record>(
+/// Writes `records` as one batch of kind `K` and counts it.
+fn write<K: Record>(
     store: &mut Store,
-    pending: &mut Vec<K>,
+    records: &[K],
     counts: &mut KindCounts,
     store_skipped: &mut BTreeMap<String, u64>,
 ) -> Result<(), StoreError> {
-    if pending.is_empty() {
+    if records.is_empty() {
         return Ok(());
     }
-    let report = store.ingest(STREAM, pending, &[], None)?;
+    let report = store.ingest(STREAM, records, &[], None)?;
     counts.add(&report, store_skipped);
-    pending.clear();
     Ok(())
 }
 
-impl<P: FnMut(Progress) -> Flow> Sink for Importer<'_, P> {
+/// The parser's sink: collects records into batches and queues each full batch for the writer.
+struct Importer<P> {
+    batches: SyncSender<Batch>,
+    on_progress: P,
+    quantities: Vec<QuantitySample>,
+    records: Records,
+    nights: nights::Nights,
+    /// The writer has stopped (a store failure): the parse must stop too.
+    writer_stopped: bool,
+}
+
+impl<P> Importer<P> {
+    /// Queues every pending batch.
+    fn flush_all(&mut self) {
+        self.flush_quantities();
+        if self.records.len() > 0 {
+            let full = std::mem::take(&mut self.records);
+            self.send(Batch::Records(full));
+        }
+    }
+
+    fn flush_quantities(&mut self) {
+        if !self.quantities.is_empty() {
+            let full = std::mem::replace(&mut self.quantities, Vec::with_capacity(HANDOVER_SIZE));
+            self.send(Batch::Quantities(full));
+        }
+    }
+
+    /// Queues `batch`, waiting while the writer is a batch behind.
+    fn send(&mut self, batch: Batch) {
+        if !self.writer_stopped && self.batches.send(batch).is_err() {
+            self.writer_stopped = true;
+        }
+    }
+
+    /// Queues the pending batches once one is full; `Cancel` once the writer has stopped.
+    fn after_push(&mut self) -> Flow {
+        if self.quantities.len() >= HANDOVER_SIZE {
+            self.flush_quantities();
+        } else if self.records.len() >= BATCH_SIZE {
+            // Beat lists are the bulk of these; keep the batch small in bytes too.
+            self.flush_all();
+        }
+        if self.writer_stopped {
+            Flow::Cancel
+        } else {
+            Flow::Continue
+        }
+    }
+}
+
+impl<P: FnMut(Progress) -> Flow> Sink for Importer<P> {
     fn quantity(&mut self, sample: QuantitySample) -> Flow {
         self.quantities.push(sample);
         self.after_push()
     }
 
     fn heartbeats(&mut self, beats: HrvBeats) -> Flow {
-        self.series.push(beats.series);
+        self.records.series.push(beats.series);
         self.after_push()
     }
 
     fn sleep(&mut self, sample: SleepSample) -> Flow {
         if let Some(closed) = self.nights.add(sample) {
-            self.sessions.push(closed);
+            self.records.sessions.push(closed);
         }
         self.after_push()
     }
 
     fn workout(&mut self, workout: Workout) -> Flow {
-        self.workouts.push(workout);
+        self.records.workouts.push(workout);
         self.after_push()
     }
 
     fn progress(&mut self, progress: Progress) -> Flow {
-        if self.error.is_some() {
+        if self.writer_stopped {
             return Flow::Cancel;
         }
         (self.on_progress)(progress)

@@ -46,6 +46,18 @@ const ACTIVE_ENERGY: &str = "HKQuantityTypeIdentifierActiveEnergyBurned";
 const DISTANCE_RUNNING: &str = "HKQuantityTypeIdentifierDistanceWalkingRunning";
 const DISTANCE_CYCLING: &str = "HKQuantityTypeIdentifierDistanceCycling";
 
+/// The unit records of `type_` are written in (each type has one; sleep records have none).
+fn unit(type_: &str) -> Option<&'static str> {
+    match type_ {
+        HEART_RATE | RESTING_HEART_RATE | RESPIRATORY_RATE => Some("count/min"),
+        HRV_SDNN => Some("ms"),
+        WRIST_TEMPERATURE => Some("degC"),
+        VO2_MAX => Some("mL/min\u{b7}kg"),
+        BP_SYSTOLIC | BP_DIASTOLIC => Some("mmHg"),
+        _ => None,
+    }
+}
+
 const SLEEP_IN_BED: &str = "HKCategoryValueSleepAnalysisInBed";
 const SLEEP_UNSPECIFIED: &str = "HKCategoryValueSleepAnalysisAsleepUnspecified";
 const SLEEP_AWAKE: &str = "HKCategoryValueSleepAnalysisAwake";
@@ -839,18 +851,28 @@ fn workout_heart_rate(cfg: &SyntheticExport, day: &Day, plan: &Planned) -> Vec<(
     samples
 }
 
-/// A morning blood-pressure reading: instant, systolic, diastolic.
-fn blood_pressure(cfg: &SyntheticExport, day: &Day) -> Option<(i64, u32, u32)> {
+/// A morning blood-pressure reading: its instants (saved 40 s after it is taken), systolic,
+/// diastolic.
+fn blood_pressure(cfg: &SyntheticExport, day: &Day) -> Option<(When, u32, u32)> {
     let mut rng = Rng::for_day(cfg.seed, day.index, Stream::BloodPressure);
     rng.chance(0.35).then(|| {
         let at = day.wake + rng.int(15 * MINUTE, 45 * MINUTE);
         let systolic = rng.range(110.0, 130.0).round() as u32;
         let diastolic = rng.range(68.0, 84.0).round() as u32;
-        (at, systolic, diastolic)
+        (When::instant(at, at + 40), systolic, diastolic)
     })
 }
 
 // --- Writing ------------------------------------------------------------------------------------
+
+/// Which of the member's sources writes a record.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Watch,
+    IPhone,
+    Ring,
+    Cuff,
+}
 
 /// A source as written in a record: name, version, escaped device string.
 #[derive(Clone, Copy)]
@@ -916,37 +938,27 @@ impl SourceSet {
         }
     }
 
-    fn watch(&self, day: &Day) -> Source<'_> {
+    /// The source `who` writes as on `day`.
+    fn of(&self, who: Who, day: &Day) -> Source<'_> {
         let i = usize::from(day.staged);
+        let (name, version, device): (&str, &str, Option<&str>) = match who {
+            Who::Watch => (
+                &self.watch_name,
+                WATCH_VERSIONS[i],
+                Some(&self.watch_devices[i]),
+            ),
+            Who::IPhone => (
+                &self.iphone_name,
+                IPHONE_VERSIONS[i],
+                Some(&self.iphone_devices[i]),
+            ),
+            Who::Ring => (RING_SOURCE, "4.9.1", None),
+            Who::Cuff => (CUFF_SOURCE, "6.3.0", Some(&self.cuff_device)),
+        };
         Source {
-            name: &self.watch_name,
-            version: WATCH_VERSIONS[i],
-            device: Some(&self.watch_devices[i]),
-        }
-    }
-
-    fn iphone(&self, day: &Day) -> Source<'_> {
-        let i = usize::from(day.staged);
-        Source {
-            name: &self.iphone_name,
-            version: IPHONE_VERSIONS[i],
-            device: Some(&self.iphone_devices[i]),
-        }
-    }
-
-    fn ring(&self) -> Source<'static> {
-        Source {
-            name: RING_SOURCE,
-            version: "4.9.1",
-            device: None,
-        }
-    }
-
-    fn cuff(&self) -> Source<'_> {
-        Source {
-            name: CUFF_SOURCE,
-            version: "6.3.0",
-            device: Some(&self.cuff_device),
+            name,
+            version,
+            device,
         }
     }
 }
@@ -959,40 +971,36 @@ struct When {
     end: i64,
 }
 
+impl When {
+    /// An instant `at`, saved at `created`.
+    fn instant(at: i64, created: i64) -> Self {
+        Self {
+            created,
+            start: at,
+            end: at,
+        }
+    }
+}
+
 /// Appends `<Record …` (or a correlation's child, at `indent`) up to and including `value`,
 /// leaving the tag open for `/>` or children.
-// One argument per attribute group of the record: bundling them in a struct would only move the
-// list to every call site.
-#[allow(clippy::too_many_arguments)]
 fn open_record(
     buf: &mut String,
     indent: &str,
     type_: &str,
     source: Source<'_>,
-    unit: Option<&str>,
     day: &Day,
     when: When,
     value: std::fmt::Arguments<'_>,
 ) {
     // Writing to a String cannot fail.
-    let _ = write!(
-        buf,
-        "{indent}<Record type=\"{type_}\" sourceName=\"{}\" sourceVersion=\"{}\"",
-        source.name, source.version
-    );
-    if let Some(device) = source.device {
-        let _ = write!(buf, " device=\"{device}\"");
-    }
-    if let Some(unit) = unit {
+    let _ = write!(buf, "{indent}<Record type=\"{type_}\"");
+    source_attrs(buf, source);
+    if let Some(unit) = unit(type_) {
         let _ = write!(buf, " unit=\"{unit}\"");
     }
-    buf.push_str(" creationDate=\"");
-    push_date(buf, when.created, day.offset(when.created));
-    buf.push_str("\" startDate=\"");
-    push_date(buf, when.start, day.offset(when.start));
-    buf.push_str("\" endDate=\"");
-    push_date(buf, when.end, day.offset(when.end));
-    buf.push_str("\" value=\"");
+    date_attrs(buf, day, when);
+    buf.push_str(" value=\"");
     let _ = buf.write_fmt(value);
     buf.push('"');
 }
@@ -1006,6 +1014,19 @@ fn metadata(buf: &mut String, indent: &str, key: &str, value: &str) {
     );
 }
 
+/// Appends ` sourceName="…" sourceVersion="…"` and the `device`, if any.
+fn source_attrs(buf: &mut String, source: Source<'_>) {
+    // Writing to a String cannot fail.
+    let _ = write!(
+        buf,
+        " sourceName=\"{}\" sourceVersion=\"{}\"",
+        source.name, source.version
+    );
+    if let Some(device) = source.device {
+        let _ = write!(buf, " device=\"{device}\"");
+    }
+}
+
 /// Appends ` name="yyyy-MM-dd HH:mm:ss +hhmm"`.
 fn date_attr(buf: &mut String, name: &str, day: &Day, utc: i64) {
     buf.push(' ');
@@ -1013,6 +1034,13 @@ fn date_attr(buf: &mut String, name: &str, day: &Day, utc: i64) {
     buf.push_str("=\"");
     push_date(buf, utc, day.offset(utc));
     buf.push('"');
+}
+
+/// Appends the `creationDate`, `startDate` and `endDate` attributes.
+fn date_attrs(buf: &mut String, day: &Day, when: When) {
+    date_attr(buf, "creationDate", day, when.created);
+    date_attr(buf, "startDate", day, when.start);
+    date_attr(buf, "endDate", day, when.end);
 }
 
 struct Generator<'a, W: Write> {
@@ -1039,13 +1067,40 @@ impl<'a, W: Write> Generator<'a, W> {
 
     /// Writes the buffered element (twice if `duplicate`) and clears the buffer.
     fn flush_element(&mut self, duplicate: bool) -> io::Result<()> {
-        let copies = if duplicate { 2 } else { 1 };
-        for _ in 0..copies {
+        let n = copies(duplicate);
+        for _ in 0..n {
             self.out.write_all(self.buf.as_bytes())?;
         }
-        self.summary.bytes += self.buf.len() as u64 * copies;
+        self.summary.bytes += self.buf.len() as u64 * n;
         self.buf.clear();
         Ok(())
+    }
+
+    /// Counts a top-level record of `who`, written twice if `duplicate`; a ring record is an
+    /// overlap when the watch recorded the night.
+    fn count(&mut self, who: Who, type_: &str, day: &Day, duplicate: bool) {
+        self.summary
+            .count(type_, self.sources.of(who, day).name, duplicate);
+        if who == Who::Ring && day.watch_night {
+            self.summary.quirks.overlapping_records += copies(duplicate);
+        }
+    }
+
+    /// Writes a top-level record of `who` without children, twice if `duplicate`, and counts it.
+    fn empty_record(
+        &mut self,
+        who: Who,
+        type_: &str,
+        day: &Day,
+        when: When,
+        value: std::fmt::Arguments<'_>,
+        duplicate: bool,
+    ) -> io::Result<()> {
+        let source = self.sources.of(who, day);
+        open_record(&mut self.buf, " ", type_, source, day, when, value);
+        self.buf.push_str("/>\n");
+        self.count(who, type_, day, duplicate);
+        self.flush_element(duplicate)
     }
 
     fn days(&self) -> impl Iterator<Item = Day> + 'a {
@@ -1075,11 +1130,9 @@ impl<'a, W: Write> Generator<'a, W> {
         self.buf
             .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE HealthData [\n");
         self.buf.push_str(DTD_HEAD);
-        self.buf.push_str(if cfg.quirks.malformed_dtd {
-            DTD_WORKOUT_ACTIVITY_MALFORMED
-        } else {
-            DTD_WORKOUT_ACTIVITY
-        });
+        if !cfg.quirks.malformed_dtd {
+            self.buf.push_str(">\n");
+        }
         self.buf.push_str(DTD_TAIL);
         self.summary.quirks.malformed_dtd = cfg.quirks.malformed_dtd;
         let _ = writeln!(self.buf, "]>\n<HealthData locale=\"{}\">", cfg.locale.tag());
@@ -1117,11 +1170,7 @@ impl<'a, W: Write> Generator<'a, W> {
                     && t < plan.end()
                 {
                     for &(at, bpm) in samples {
-                        let when = When {
-                            created: plan.end() + 8,
-                            start: at,
-                            end: at,
-                        };
+                        let when = When::instant(at, plan.end() + 8);
                         self.heart_rate_record(&day, &mut rng, when, bpm, "2")?;
                     }
                     t = plan.end() + rng.int(2 * MINUTE, 6 * MINUTE);
@@ -1133,11 +1182,7 @@ impl<'a, W: Write> Generator<'a, W> {
                 } else {
                     day.resting_hr + 14.0 + rng.range(0.0, 22.0) + 3.0 * rng.normal()
                 };
-                let when = When {
-                    created: t + rng.int(30, 15 * MINUTE),
-                    start: t,
-                    end: t,
-                };
+                let when = When::instant(t, t + rng.int(30, 15 * MINUTE));
                 let bpm = bpm.clamp(40.0, 150.0).round() as u32;
                 self.heart_rate_record(&day, &mut rng, when, bpm, "1")?;
                 t += if asleep {
@@ -1150,26 +1195,10 @@ impl<'a, W: Write> Generator<'a, W> {
                 let mut t = day.bed + 5 * MINUTE;
                 while t < day.wake {
                     let bpm = (day.resting_hr + 1.0 + 2.5 * rng.normal()).round() as u32;
-                    let when = When {
-                        created: day.wake + 25 * MINUTE,
-                        start: t,
-                        end: t,
-                    };
-                    let ring = self.sources.ring();
-                    let unit = Some("count/min");
+                    let when = When::instant(t, day.wake + 25 * MINUTE);
+                    let dup = duplicate(self.cfg, &mut rng, 1.0 / 400.0);
                     let value = format_args!("{bpm}");
-                    open_record(
-                        &mut self.buf,
-                        " ",
-                        HEART_RATE,
-                        ring,
-                        unit,
-                        &day,
-                        when,
-                        value,
-                    );
-                    self.buf.push_str("/>\n");
-                    self.ring_record(&day, HEART_RATE, &mut rng)?;
+                    self.empty_record(Who::Ring, HEART_RATE, &day, when, value, dup)?;
                     t += 5 * MINUTE;
                 }
             }
@@ -1188,22 +1217,12 @@ impl<'a, W: Write> Generator<'a, W> {
     ) -> io::Result<()> {
         // Drawn whether or not the quirk is on, so that switching it leaves the values alone.
         let tab = rng.chance(1.0 / 1500.0) && self.cfg.quirks.control_characters;
-        let mut source = self.sources.watch(day);
+        let mut source = self.sources.of(Who::Watch, day);
         if tab {
             source.name = &self.sources.watch_name_tab;
         }
         let value = format_args!("{bpm}");
-        let unit = Some("count/min");
-        open_record(
-            &mut self.buf,
-            " ",
-            HEART_RATE,
-            source,
-            unit,
-            day,
-            when,
-            value,
-        );
+        open_record(&mut self.buf, " ", HEART_RATE, source, day, when, value);
         self.buf.push_str(">\n");
         metadata(
             &mut self.buf,
@@ -1213,20 +1232,9 @@ impl<'a, W: Write> Generator<'a, W> {
         );
         self.buf.push_str(" </Record>\n");
         let dup = duplicate(self.cfg, rng, 1.0 / 400.0);
-        self.summary
-            .count(HEART_RATE, &self.sources.watch_name, dup);
+        self.count(Who::Watch, HEART_RATE, day, dup);
         if tab {
             self.summary.quirks.control_characters += copies(dup);
-        }
-        self.flush_element(dup)
-    }
-
-    /// Counts and writes a buffered ring record, an overlap when the watch recorded the night.
-    fn ring_record(&mut self, day: &Day, type_: &str, rng: &mut Rng) -> io::Result<()> {
-        let dup = duplicate(self.cfg, rng, 1.0 / 400.0);
-        self.summary.count(type_, RING_SOURCE, dup);
-        if day.watch_night {
-            self.summary.quirks.overlapping_records += copies(dup);
         }
         self.flush_element(dup)
     }
@@ -1242,24 +1250,9 @@ impl<'a, W: Write> Generator<'a, W> {
                 start: day.wake + rng.int(0, 5 * MINUTE),
                 end,
             };
-            let source = self.sources.watch(&day);
-            let value = format_args!("{:.0}", day.resting_hr);
-            let unit = Some("count/min");
-            open_record(
-                &mut self.buf,
-                " ",
-                RESTING_HEART_RATE,
-                source,
-                unit,
-                &day,
-                when,
-                value,
-            );
-            self.buf.push_str("/>\n");
             let dup = duplicate(self.cfg, &mut rng, 1.0 / 100.0);
-            self.summary
-                .count(RESTING_HEART_RATE, &self.sources.watch_name, dup);
-            self.flush_element(dup)?;
+            let value = format_args!("{:.0}", day.resting_hr);
+            self.empty_record(Who::Watch, RESTING_HEART_RATE, &day, when, value, dup)?;
         }
         Ok(())
     }
@@ -1299,18 +1292,9 @@ impl<'a, W: Write> Generator<'a, W> {
                     start,
                     end,
                 };
-                let source = self.sources.watch(&day);
+                let source = self.sources.of(Who::Watch, &day);
                 let value = format_args!("{sdnn:.4}");
-                open_record(
-                    &mut self.buf,
-                    " ",
-                    HRV_SDNN,
-                    source,
-                    Some("ms"),
-                    &day,
-                    when,
-                    value,
-                );
+                open_record(&mut self.buf, " ", HRV_SDNN, source, &day, when, value);
                 self.buf
                     .push_str(">\n  <HeartRateVariabilityMetadataList>\n");
                 for &(centis, bpm) in &beats {
@@ -1329,7 +1313,7 @@ impl<'a, W: Write> Generator<'a, W> {
                 self.buf
                     .push_str("  </HeartRateVariabilityMetadataList>\n </Record>\n");
                 let dup = duplicate(self.cfg, &mut rng, 1.0 / 200.0);
-                self.summary.count(HRV_SDNN, &self.sources.watch_name, dup);
+                self.count(Who::Watch, HRV_SDNN, &day, dup);
                 self.summary.hrv_beats += beats.len() as u64 * copies(dup);
                 self.flush_element(dup)?;
             }
@@ -1340,20 +1324,9 @@ impl<'a, W: Write> Generator<'a, W> {
                     start: day.bed + 15 * MINUTE,
                     end: day.wake,
                 };
-                let ring = self.sources.ring();
+                let dup = duplicate(self.cfg, &mut rng, 1.0 / 400.0);
                 let value = format_args!("{sdnn:.0}");
-                open_record(
-                    &mut self.buf,
-                    " ",
-                    HRV_SDNN,
-                    ring,
-                    Some("ms"),
-                    &day,
-                    when,
-                    value,
-                );
-                self.buf.push_str("/>\n");
-                self.ring_record(&day, HRV_SDNN, &mut rng)?;
+                self.empty_record(Who::Ring, HRV_SDNN, &day, when, value, dup)?;
             }
         }
         Ok(())
@@ -1371,24 +1344,9 @@ impl<'a, W: Write> Generator<'a, W> {
                     start: t,
                     end,
                 };
-                let source = self.sources.watch(&day);
-                let value = format_args!("{rate:.1}");
-                let unit = Some("count/min");
-                open_record(
-                    &mut self.buf,
-                    " ",
-                    RESPIRATORY_RATE,
-                    source,
-                    unit,
-                    &day,
-                    when,
-                    value,
-                );
-                self.buf.push_str("/>\n");
                 let dup = duplicate(self.cfg, &mut rng, 1.0 / 300.0);
-                self.summary
-                    .count(RESPIRATORY_RATE, &self.sources.watch_name, dup);
-                self.flush_element(dup)?;
+                let value = format_args!("{rate:.1}");
+                self.empty_record(Who::Watch, RESPIRATORY_RATE, &day, when, value, dup)?;
                 t = end + rng.int(30 * MINUTE, 60 * MINUTE);
             }
         }
@@ -1403,24 +1361,9 @@ impl<'a, W: Write> Generator<'a, W> {
                 start: day.bed + rng.int(10 * MINUTE, 25 * MINUTE),
                 end: day.wake,
             };
-            let source = self.sources.watch(&day);
-            let value = format_args!("{:.4}", day.temperature);
-            let unit = Some("degC");
-            open_record(
-                &mut self.buf,
-                " ",
-                WRIST_TEMPERATURE,
-                source,
-                unit,
-                &day,
-                when,
-                value,
-            );
-            self.buf.push_str("/>\n");
             let dup = duplicate(self.cfg, &mut rng, 1.0 / 100.0);
-            self.summary
-                .count(WRIST_TEMPERATURE, &self.sources.watch_name, dup);
-            self.flush_element(dup)?;
+            let value = format_args!("{:.4}", day.temperature);
+            self.empty_record(Who::Watch, WRIST_TEMPERATURE, &day, when, value, dup)?;
         }
         Ok(())
     }
@@ -1436,20 +1379,15 @@ impl<'a, W: Write> Generator<'a, W> {
             let mut rng = Rng::for_day(self.cfg.seed, day.index, Stream::Vo2);
             let at = run.end() + rng.int(MINUTE, 10 * MINUTE);
             let vo2 = 43.0 + 2.0 * f64::from(day.index % 365) / 365.0 + 0.8 * rng.normal();
-            let when = When {
-                created: at,
-                start: at,
-                end: at,
-            };
-            let source = self.sources.watch(&day);
+            let source = self.sources.of(Who::Watch, &day);
+            let when = When::instant(at, at);
             let value = format_args!("{vo2:.2}");
-            let unit = Some("mL/min\u{b7}kg");
-            open_record(&mut self.buf, " ", VO2_MAX, source, unit, &day, when, value);
+            open_record(&mut self.buf, " ", VO2_MAX, source, &day, when, value);
             self.buf.push_str(">\n");
             // 2: HKVO2MaxTestTypePredictionSubMaximal.
             metadata(&mut self.buf, "  ", "HKVO2MaxTestType", "2");
             self.buf.push_str(" </Record>\n");
-            self.summary.count(VO2_MAX, &self.sources.watch_name, false);
+            self.count(Who::Watch, VO2_MAX, &day, false);
             self.flush_element(false)?;
         }
         Ok(())
@@ -1457,24 +1395,17 @@ impl<'a, W: Write> Generator<'a, W> {
 
     /// Appends one blood-pressure record, top-level or (with a deeper `indent`) a correlation's
     /// child: both are the same record.
-    fn blood_pressure_record(&mut self, indent: &str, type_: &str, day: &Day, at: i64, value: u32) {
-        let when = When {
-            created: at + 40,
-            start: at,
-            end: at,
-        };
-        let source = self.sources.cuff();
+    fn blood_pressure_record(
+        &mut self,
+        indent: &str,
+        type_: &str,
+        day: &Day,
+        when: When,
+        value: u32,
+    ) {
+        let source = self.sources.of(Who::Cuff, day);
         let value = format_args!("{value}");
-        open_record(
-            &mut self.buf,
-            indent,
-            type_,
-            source,
-            Some("mmHg"),
-            day,
-            when,
-            value,
-        );
+        open_record(&mut self.buf, indent, type_, source, day, when, value);
         self.buf.push_str("/>\n");
     }
 
@@ -1482,10 +1413,10 @@ impl<'a, W: Write> Generator<'a, W> {
         for systolic in [true, false] {
             let type_ = if systolic { BP_SYSTOLIC } else { BP_DIASTOLIC };
             for day in self.days() {
-                if let Some((at, sys, dia)) = blood_pressure(self.cfg, &day) {
+                if let Some((when, sys, dia)) = blood_pressure(self.cfg, &day) {
                     let value = if systolic { sys } else { dia };
-                    self.blood_pressure_record(" ", type_, &day, at, value);
-                    self.summary.count(type_, CUFF_SOURCE, false);
+                    self.blood_pressure_record(" ", type_, &day, when, value);
+                    self.count(Who::Cuff, type_, &day, false);
                     self.flush_element(false)?;
                 }
             }
@@ -1540,28 +1471,22 @@ impl<'a, W: Write> Generator<'a, W> {
         start: i64,
         end: i64,
     ) -> io::Result<()> {
-        let source = match who {
-            Who::Watch => self.sources.watch(day),
-            Who::IPhone => self.sources.iphone(day),
-            Who::Ring => self.sources.ring(),
-        };
         let when = When {
             created: day.wake + rng.int(MINUTE, 20 * MINUTE),
             start,
             end,
         };
+        let source = self.sources.of(who, day);
         let value_args = format_args!("{value}");
         open_record(
             &mut self.buf,
             " ",
             SLEEP_ANALYSIS,
             source,
-            None,
             day,
             when,
             value_args,
         );
-        let name = source.name.to_owned();
         // Apple's own sources name the zone; the ring app does not.
         if who == Who::Ring {
             self.buf.push_str("/>\n");
@@ -1571,38 +1496,26 @@ impl<'a, W: Write> Generator<'a, W> {
             self.buf.push_str(" </Record>\n");
         }
         let dup = duplicate(self.cfg, rng, 1.0 / 80.0);
-        self.summary.count(SLEEP_ANALYSIS, &name, dup);
+        self.count(who, SLEEP_ANALYSIS, day, dup);
         *self
             .summary
             .sleep_values
             .entry(value.to_owned())
             .or_default() += copies(dup);
-        if who == Who::Ring && day.watch_night {
-            self.summary.quirks.overlapping_records += copies(dup);
-        }
         self.flush_element(dup)
     }
 
     fn write_correlations(&mut self) -> io::Result<()> {
         for day in self.days() {
-            let Some((at, sys, dia)) = blood_pressure(self.cfg, &day) else {
+            let Some((when, sys, dia)) = blood_pressure(self.cfg, &day) else {
                 continue;
             };
-            let cuff = self.sources.cuff();
-            let _ = write!(
-                self.buf,
-                " <Correlation type=\"{BP_CORRELATION}\" sourceName=\"{}\" sourceVersion=\"{}\"",
-                cuff.name, cuff.version
-            );
-            if let Some(device) = cuff.device {
-                let _ = write!(self.buf, " device=\"{device}\"");
-            }
-            date_attr(&mut self.buf, "creationDate", &day, at + 40);
-            date_attr(&mut self.buf, "startDate", &day, at);
-            date_attr(&mut self.buf, "endDate", &day, at);
+            let _ = write!(self.buf, " <Correlation type=\"{BP_CORRELATION}\"");
+            source_attrs(&mut self.buf, self.sources.of(Who::Cuff, &day));
+            date_attrs(&mut self.buf, &day, when);
             self.buf.push_str(">\n");
-            self.blood_pressure_record("  ", BP_SYSTOLIC, &day, at, sys);
-            self.blood_pressure_record("  ", BP_DIASTOLIC, &day, at, dia);
+            self.blood_pressure_record("  ", BP_SYSTOLIC, &day, when, sys);
+            self.blood_pressure_record("  ", BP_DIASTOLIC, &day, when, dia);
             self.buf.push_str(" </Correlation>\n");
             *self
                 .summary
@@ -1625,22 +1538,19 @@ impl<'a, W: Write> Generator<'a, W> {
             let (_, kcal_per_minute) = plan.activity.effort();
             let energy = active / 60.0 * kcal_per_minute * (0.1 * rng.normal()).exp();
             let end = plan.end();
-            let watch = self.sources.watch(&day);
             let _ = write!(
                 self.buf,
-                " <Workout workoutActivityType=\"{}\" duration=\"{:.4}\" durationUnit=\"min\" \
-                 sourceName=\"{}\" sourceVersion=\"{}\"",
+                " <Workout workoutActivityType=\"{}\" duration=\"{:.4}\" durationUnit=\"min\"",
                 plan.activity.identifier(),
                 active / 60.0,
-                watch.name,
-                watch.version
             );
-            if let Some(device) = watch.device {
-                let _ = write!(self.buf, " device=\"{device}\"");
-            }
-            date_attr(&mut self.buf, "creationDate", &day, end + rng.int(5, 60));
-            date_attr(&mut self.buf, "startDate", &day, plan.start);
-            date_attr(&mut self.buf, "endDate", &day, end);
+            source_attrs(&mut self.buf, self.sources.of(Who::Watch, &day));
+            let when = When {
+                created: end + rng.int(5, 60),
+                start: plan.start,
+                end,
+            };
+            date_attrs(&mut self.buf, &day, when);
             self.buf.push_str(">\n");
             let indoor = if plan.indoor { "1" } else { "0" };
             metadata(&mut self.buf, "  ", "HKIndoorWorkout", indoor);
@@ -1759,14 +1669,6 @@ impl<'a, W: Write> Generator<'a, W> {
     }
 }
 
-/// Which of the member's sources writes a sleep record.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Who {
-    Watch,
-    IPhone,
-    Ring,
-}
-
 /// Copies written of a record: two when duplicated.
 fn copies(duplicate: bool) -> u64 {
     if duplicate { 2 } else { 1 }
@@ -1790,7 +1692,9 @@ impl GeneratedSummary {
     }
 }
 
-/// The DTD of a real export up to the `WorkoutActivity` attribute list.
+/// The DTD of a real export up to the last attribute of `WorkoutActivity`: the closing `>` of that
+/// list is what the iOS 16 bug leaves out ([`Quirks::malformed_dtd`]), which makes every strict XML
+/// parser reject the document.
 const DTD_HEAD: &str = r#"<!-- HealthKit Export Version: 13 -->
 <!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary|ClinicalRecord|Audiogram|VisionPrescription)*)>
 <!ATTLIST HealthData
@@ -1848,21 +1752,7 @@ const DTD_HEAD: &str = r#"<!-- HealthKit Export Version: 13 -->
   endDate               CDATA #REQUIRED
 >
 <!ELEMENT WorkoutActivity ((WorkoutEvent|WorkoutStatistics|MetadataEntry)*)>
-"#;
-
-/// The `WorkoutActivity` attribute list, complete.
-const DTD_WORKOUT_ACTIVITY: &str = r#"<!ATTLIST WorkoutActivity
-  uuid                  CDATA #REQUIRED
-  startDate             CDATA #REQUIRED
-  endDate               CDATA #IMPLIED
-  duration              CDATA #IMPLIED
-  durationUnit          CDATA #IMPLIED
->
-"#;
-
-/// The iOS 16 bug: the same attribute list without its closing `>`, which makes every strict XML
-/// parser reject the document.
-const DTD_WORKOUT_ACTIVITY_MALFORMED: &str = r#"<!ATTLIST WorkoutActivity
+<!ATTLIST WorkoutActivity
   uuid                  CDATA #REQUIRED
   startDate             CDATA #REQUIRED
   endDate               CDATA #IMPLIED
@@ -1870,7 +1760,7 @@ const DTD_WORKOUT_ACTIVITY_MALFORMED: &str = r#"<!ATTLIST WorkoutActivity
   durationUnit          CDATA #IMPLIED
 "#;
 
-/// The rest of the DTD.
+/// The rest of the DTD, after the `WorkoutActivity` attribute list.
 const DTD_TAIL: &str = r#"<!ELEMENT WorkoutEvent ((MetadataEntry)*)>
 <!ATTLIST WorkoutEvent
   type                  CDATA #REQUIRED

@@ -5,6 +5,8 @@
 //! alike. The value is in the kind's canonical unit ([`QuantityKind::unit`]); converting a platform's
 //! unit is the importer's job, so a value here is never ambiguous.
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Serialize};
 
 use super::error::platform_id;
@@ -67,12 +69,14 @@ impl QuantitySample {
     /// The store turns this text into a deterministic UUIDv5; the text itself holds the health value
     /// and must never be logged or stored.
     pub fn content_key(&self) -> String {
-        let mut key = String::from("quantity/1;");
+        let mut key = String::with_capacity(160);
+        key.push_str("quantity/1;");
         key.push_str(kind_key(self.kind));
         key.push(';');
-        key.push_str(&nanos(&self.start));
-        key.push_str(&nanos(&self.end));
-        key.push_str(&format!("{:016x};", self.value.to_bits()));
+        write_nanos(&mut key, &self.start);
+        write_nanos(&mut key, &self.end);
+        // Writing to a `String` cannot fail.
+        let _ = write!(key, "{:016x};", self.value.to_bits());
         self.source.write_key(&mut key);
         key
     }
@@ -94,12 +98,13 @@ fn kind_key(kind: QuantityKind) -> &'static str {
 
 /// The instant in nanoseconds since the Unix epoch, or in seconds and nanoseconds when it lies
 /// outside the range an `i64` of nanoseconds covers (1677-2262); always terminated by `;`.
-fn nanos(t: &Timestamp) -> String {
+fn write_nanos(key: &mut String, t: &Timestamp) {
     let utc = t.utc();
-    match utc.timestamp_nanos_opt() {
-        Some(n) => format!("{n};"),
-        None => format!("{}s{};", utc.timestamp(), utc.timestamp_subsec_nanos()),
-    }
+    // Writing to a `String` cannot fail.
+    let _ = match utc.timestamp_nanos_opt() {
+        Some(n) => write!(key, "{n};"),
+        None => write!(key, "{}s{};", utc.timestamp(), utc.timestamp_subsec_nanos()),
+    };
 }
 
 impl Validate for QuantitySample {

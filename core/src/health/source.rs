@@ -12,6 +12,8 @@
 //! string is never stored or hashed (otherwise every re-import would look like new data). The
 //! parser belongs to the import; this module only defines what it produces.
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Serialize};
 
 use super::HealthError;
@@ -159,8 +161,8 @@ pub(crate) fn optional_not_blank(
 
 /// Appends one text to a content key, length-prefixed so that no text can imitate a separator.
 pub(crate) fn key_field(key: &mut String, text: &str) {
-    key.push_str(&text.len().to_string());
-    key.push(':');
+    // Writing to a `String` cannot fail.
+    let _ = write!(key, "{}:", text.len());
     key.push_str(text);
     key.push(';');
 }

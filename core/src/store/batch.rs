@@ -1,7 +1,8 @@
 //! The frame both ingest paths share (quantity samples and every other record kind).
 //!
-//! One write transaction holds the whole batch: each record's outcome is counted in an
-//! [`IngestReport`], then the batch's deletions become tombstones, then the anchor is saved, then
+//! One write transaction holds the whole batch ([`OpenBatch`]): each record's outcome is counted in
+//! an [`IngestReport`] (the records may come in several slices, so that a bulk import can hand the
+//! store a large transaction without holding all of it in memory), then the batch's deletions become tombstones, then the anchor is saved, then
 //! the transaction commits. Any database failure returns before the commit, so the batch, its
 //! deletions and its anchor are stored together or not at all.
 
@@ -41,34 +42,54 @@ pub(crate) enum Outcome {
     Duplicate,
 }
 
-impl Store {
-    /// Runs one batch (module doc). `store_one` stores one record in the transaction and says
-    /// what it did, or why the record was skipped; `tombstone` turns one id into a tombstone at
-    /// the given time (UTC ms) and says whether it did.
-    pub(super) fn ingest_batch<T>(
-        &mut self,
+/// Stores one record in the batch's transaction and says what it did, or why the record was
+/// skipped.
+pub(super) type StoreOne<'f, T> =
+    dyn FnMut(&Transaction<'_>, &T, &mut SourceCache) -> Result<Result<Outcome, SkipReason>> + 'f;
+
+/// A batch being written: its open transaction, what its records did so far, and the sources
+/// looked up in it. Records are added in one or more slices ([`OpenBatch::add`]); dropped without
+/// [`OpenBatch::finish`], the transaction rolls back and nothing of the batch is stored.
+pub(super) struct OpenBatch<'s> {
+    tx: Transaction<'s>,
+    report: IngestReport,
+    sources: SourceCache,
+    /// Records added so far, so the position in the batch of the next one.
+    added: usize,
+}
+
+impl OpenBatch<'_> {
+    /// Stores each of `items` with `store_one`, counting what it did; a skip is reported at the
+    /// record's position in the whole batch.
+    pub(super) fn add<T>(&mut self, items: &[T], store_one: &mut StoreOne<'_, T>) -> Result<()> {
+        for item in items {
+            match store_one(&self.tx, item, &mut self.sources)? {
+                Ok(Outcome::Inserted) => self.report.inserted += 1,
+                Ok(Outcome::Updated) => self.report.updated += 1,
+                Ok(Outcome::Duplicate) => self.report.duplicates += 1,
+                Err(reason) => self.report.skipped.push((self.added, reason)),
+            }
+            self.added += 1;
+        }
+        Ok(())
+    }
+
+    /// Records added so far.
+    pub(super) fn len(&self) -> usize {
+        self.added
+    }
+
+    /// Ends the batch (module doc): its deletions become tombstones, `tombstone` turning one id
+    /// into a tombstone at the given time (UTC ms) and saying whether it did; the anchor is saved;
+    /// the transaction commits.
+    pub(super) fn finish(
+        self,
         stream: &str,
-        items: &[T],
         deleted_ids: &[String],
         anchor: Option<&[u8]>,
-        mut store_one: impl FnMut(
-            &Transaction<'_>,
-            &T,
-            &mut SourceCache,
-        ) -> Result<Result<Outcome, SkipReason>>,
         tombstone: impl Fn(&Transaction<'_>, &str, i64) -> Result<usize>,
     ) -> Result<IngestReport> {
-        let tx = self.write_transaction()?;
-        let mut report = IngestReport::default();
-        let mut sources = SourceCache::new();
-        for (index, item) in items.iter().enumerate() {
-            match store_one(&tx, item, &mut sources)? {
-                Ok(Outcome::Inserted) => report.inserted += 1,
-                Ok(Outcome::Updated) => report.updated += 1,
-                Ok(Outcome::Duplicate) => report.duplicates += 1,
-                Err(reason) => report.skipped.push((index, reason)),
-            }
-        }
+        let Self { tx, mut report, .. } = self;
         let now_ms = Utc::now().timestamp_millis();
         for id in deleted_ids {
             report.deleted += tombstone(&tx, id, now_ms)?;
@@ -78,6 +99,18 @@ impl Store {
         }
         commit(tx)?;
         Ok(report)
+    }
+}
+
+impl Store {
+    /// Starts a batch (module doc).
+    pub(super) fn open_batch(&mut self) -> Result<OpenBatch<'_>> {
+        Ok(OpenBatch {
+            tx: self.write_transaction()?,
+            report: IngestReport::default(),
+            sources: SourceCache::new(),
+            added: 0,
+        })
     }
 
     /// Ends a full re-read of `stream` (see `quantity.rs`): of the live rows `candidates` lists,

@@ -50,6 +50,7 @@ use uuid::Uuid;
 
 use super::Store;
 use super::batch::{IngestReport, Outcome};
+use super::content_id::content_id;
 use super::error::{Result, SkipReason, StoreError};
 use super::quantity::bound_ns;
 use super::source;
@@ -134,40 +135,37 @@ impl Store {
         deleted_ids: &[String],
         anchor: Option<&[u8]>,
     ) -> Result<IngestReport> {
-        self.ingest_batch(
-            stream,
-            records,
-            deleted_ids,
-            anchor,
-            |tx, record, sources| {
-                let row = match Columns::of(stream, record) {
-                    Ok(row) => row,
-                    Err(reason) => return Ok(Err(reason)),
-                };
-                let source_id = source::id_of(tx, record.shared().source, sources)?;
-                Ok(Ok(match stored(tx, K::KIND, &row.id)? {
-                    None => {
-                        let rid = insert_head(tx, K::KIND, &row, source_id)?;
-                        record.save_details(tx, rid)?;
-                        Outcome::Inserted
-                    }
-                    Some((_, true)) => Outcome::Duplicate,
-                    Some((rid, false)) if K::matches(tx, rid, record)? => Outcome::Duplicate,
-                    Some((rid, false)) if K::REVISIONED => {
-                        update_head(tx, rid, &row, source_id)?;
-                        record.save_details(tx, rid)?;
-                        Outcome::Updated
-                    }
-                    Some((rid, false)) => {
-                        delete_row(tx, rid)?;
-                        let rid = insert_head(tx, K::KIND, &row, source_id)?;
-                        record.save_details(tx, rid)?;
-                        Outcome::Updated
-                    }
-                }))
-            },
-            |tx, id, now_ms| tombstone(tx, K::KIND, id, now_ms),
-        )
+        let mut batch = self.open_batch()?;
+        batch.add(records, &mut |tx, record: &K, sources| {
+            let row = match Columns::of(stream, record) {
+                Ok(row) => row,
+                Err(reason) => return Ok(Err(reason)),
+            };
+            let source_id = source::id_of(tx, record.shared().source, sources)?;
+            Ok(Ok(match stored(tx, K::KIND, &row.id)? {
+                None => {
+                    let rid = insert_head(tx, K::KIND, &row, source_id)?;
+                    record.save_details(tx, rid)?;
+                    Outcome::Inserted
+                }
+                Some((_, true)) => Outcome::Duplicate,
+                Some((rid, false)) if K::matches(tx, rid, record)? => Outcome::Duplicate,
+                Some((rid, false)) if K::REVISIONED => {
+                    update_head(tx, rid, &row, source_id)?;
+                    record.save_details(tx, rid)?;
+                    Outcome::Updated
+                }
+                Some((rid, false)) => {
+                    delete_row(tx, rid)?;
+                    let rid = insert_head(tx, K::KIND, &row, source_id)?;
+                    record.save_details(tx, rid)?;
+                    Outcome::Updated
+                }
+            }))
+        })?;
+        batch.finish(stream, deleted_ids, anchor, |tx, id, now_ms| {
+            tombstone(tx, K::KIND, id, now_ms)
+        })
     }
 
     /// Ends a full re-read of stream `stream` for kind `K`, as [`Store::sweep_quantities`] does for
@@ -338,7 +336,7 @@ pub fn record_id<K: Record>(record: &K) -> String {
             let mut key = format!("{}/1;", K::KIND);
             record.write_identity(&mut key);
             shared.source.write_key(&mut key);
-            Uuid::new_v5(&CONTENT_ID_NAMESPACE, key.as_bytes()).to_string()
+            content_id(&CONTENT_ID_NAMESPACE, key.as_bytes())
         }
     }
 }

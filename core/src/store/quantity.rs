@@ -50,9 +50,10 @@ use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params}
 use uuid::Uuid;
 
 use super::Store;
-use super::batch::{IngestReport, Outcome};
+use super::batch::{IngestReport, OpenBatch, Outcome};
+use super::content_id::content_id;
 use super::error::{Result, SkipReason, StoreError};
-use super::source;
+use super::source::{self, SourceCache};
 use crate::health::{QuantityKind, QuantitySample, Timestamp, Validate};
 
 /// The UUIDv5 namespace of content-derived quantity ids. Fixed forever: changing it would give
@@ -64,7 +65,7 @@ const CONTENT_ID_NAMESPACE: Uuid = Uuid::from_u128(0xd0b8_19be_c32a_49b4_ba6a_92
 pub fn quantity_id(sample: &QuantitySample) -> String {
     match &sample.platform_id {
         Some(id) => id.clone(),
-        None => Uuid::new_v5(&CONTENT_ID_NAMESPACE, sample.content_key().as_bytes()).to_string(),
+        None => content_id(&CONTENT_ID_NAMESPACE, sample.content_key().as_bytes()),
     }
 }
 
@@ -79,38 +80,19 @@ impl Store {
         deleted_ids: &[String],
         anchor: Option<&[u8]>,
     ) -> Result<IngestReport> {
-        self.ingest_batch(
+        let mut batch = self.begin_quantities(stream)?;
+        batch.add(samples)?;
+        batch.finish(deleted_ids, anchor)
+    }
+
+    /// Starts a batch from `stream` whose samples are added in slices ([`QuantityBatch`]): what
+    /// [`Store::ingest_quantities`] does, for a caller (a bulk import) that should not hold a
+    /// whole large batch in memory at once.
+    pub fn begin_quantities<'s>(&'s mut self, stream: &'s str) -> Result<QuantityBatch<'s>> {
+        Ok(QuantityBatch {
+            batch: self.open_batch()?,
             stream,
-            samples,
-            deleted_ids,
-            anchor,
-            |tx, sample, sources| {
-                let row = match Columns::of(stream, sample) {
-                    Ok(row) => row,
-                    Err(reason) => return Ok(Err(reason)),
-                };
-                let source_id = source::id_of(tx, &sample.source, sources)?;
-                // Insert first: a new id (the bulk of an import) costs one index probe; only an
-                // id already stored is read back and compared.
-                if insert(tx, &row, source_id)? {
-                    return Ok(Ok(Outcome::Inserted));
-                }
-                Ok(Ok(match stored(tx, &row.id)? {
-                    None => {
-                        return Err(StoreError::Corrupt {
-                            column: "quantity_sample.id",
-                        });
-                    }
-                    Some(old) if old.deleted_at_ms.is_some() => Outcome::Duplicate,
-                    Some(old) if old.same_as(&row, source_id) => Outcome::Duplicate,
-                    Some(_) => {
-                        update(tx, &row, source_id)?;
-                        Outcome::Updated
-                    }
-                }))
-            },
-            tombstone,
-        )
+        })
     }
 
     /// Ends a full re-read of `stream` (module doc): live rows of the stream whose start lies in
@@ -177,6 +159,73 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| StoreError::sqlite("starting a write", &e))
     }
+}
+
+/// A batch of quantity samples being written, one transaction ([`Store::begin_quantities`]).
+/// Dropped without [`QuantityBatch::finish`], it rolls back: nothing of it is stored.
+pub struct QuantityBatch<'s> {
+    batch: OpenBatch<'s>,
+    stream: &'s str,
+}
+
+impl QuantityBatch<'_> {
+    /// Stores `samples` in the batch (module doc, "Ingest"); skips are reported at their position
+    /// in the whole batch.
+    pub fn add(&mut self, samples: &[QuantitySample]) -> Result<()> {
+        let stream = self.stream;
+        self.batch.add(samples, &mut |tx, sample, sources| {
+            store_one(tx, stream, sample, sources)
+        })
+    }
+
+    /// Samples added so far.
+    pub fn len(&self) -> usize {
+        self.batch.len()
+    }
+
+    /// Whether no sample was added yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Applies the batch's deletions, saves the anchor that follows it when given, and commits:
+    /// everything of the batch is stored, or (on a database failure) nothing.
+    pub fn finish(self, deleted_ids: &[String], anchor: Option<&[u8]>) -> Result<IngestReport> {
+        self.batch
+            .finish(self.stream, deleted_ids, anchor, tombstone)
+    }
+}
+
+/// Stores one sample of a batch from `stream` (module doc, "Ingest").
+fn store_one(
+    tx: &Transaction<'_>,
+    stream: &str,
+    sample: &QuantitySample,
+    sources: &mut SourceCache,
+) -> Result<Result<Outcome, SkipReason>> {
+    let row = match Columns::of(stream, sample) {
+        Ok(row) => row,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    let source_id = source::id_of(tx, &sample.source, sources)?;
+    // Insert first: a new id (the bulk of an import) costs one index probe; only an id already
+    // stored is read back and compared.
+    if insert(tx, &row, source_id)? {
+        return Ok(Ok(Outcome::Inserted));
+    }
+    Ok(Ok(match stored(tx, &row.id)? {
+        None => {
+            return Err(StoreError::Corrupt {
+                column: "quantity_sample.id",
+            });
+        }
+        Some(old) if old.deleted_at_ms.is_some() => Outcome::Duplicate,
+        Some(old) if old.same_as(&row, source_id) => Outcome::Duplicate,
+        Some(_) => {
+            update(tx, &row, source_id)?;
+            Outcome::Updated
+        }
+    }))
 }
 
 /// Commits `tx`.
@@ -593,6 +642,43 @@ mod tests {
         assert!(!report.skipped[0].1.to_string().contains("999"));
         assert_eq!(ids(&all_heart_rate(&store)), ["HK-1", "HK-5"]);
         assert_eq!(store.anchor(HR).expect("reads"), Some(b"a1".to_vec()));
+    }
+
+    #[test]
+    fn a_batch_added_in_slices_is_one_batch() {
+        let mut store = Store::open_in_memory().expect("opens");
+        let whole = [
+            heart_rate(60.0, 0, "HK-1"),
+            heart_rate(61.0, 60, "HK-2"),
+            heart_rate(999.0, 120, "HK-3"),
+            heart_rate(62.0, 180, "HK-4"),
+        ];
+        let mut in_one = Store::open_in_memory().expect("opens");
+        let expected = in_one
+            .ingest_quantities(HR, &whole, &["HK-1".to_owned()], Some(b"a1"))
+            .expect("ingests");
+        let mut batch = store.begin_quantities(HR).expect("begins");
+        batch.add(&whole[..2]).expect("adds");
+        batch.add(&whole[2..]).expect("adds");
+        assert_eq!(batch.len(), 4);
+        let report = batch
+            .finish(&["HK-1".to_owned()], Some(b"a1"))
+            .expect("commits");
+        // The skip is at its position in the whole batch, not in its slice.
+        assert_eq!(report.skipped[0].0, 2);
+        assert_eq!(report, expected);
+        assert_eq!(ids(&all_heart_rate(&store)), ["HK-2", "HK-4"]);
+        assert_eq!(store.anchor(HR).expect("reads"), Some(b"a1".to_vec()));
+    }
+
+    #[test]
+    fn a_batch_dropped_unfinished_stores_nothing() {
+        let mut store = Store::open_in_memory().expect("opens");
+        let mut batch = store.begin_quantities(HR).expect("begins");
+        batch.add(&[heart_rate(60.0, 0, "HK-1")]).expect("adds");
+        drop(batch);
+        assert!(all_heart_rate(&store).is_empty());
+        assert_eq!(row_count(&store), 0);
     }
 
     #[test]

@@ -270,3 +270,49 @@ fn a_file_that_is_not_an_export_is_refused_and_changes_nothing() {
     assert!(error.to_string().contains("not an Apple Health export"));
     assert_eq!(snapshot(&store), before);
 }
+
+#[test]
+fn a_store_failure_stops_the_import_with_its_error_and_keeps_the_committed_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = write(dir.path(), "export.zip", &export(80));
+    let db = dir.path().join("alyze.db");
+    let mut store = Store::open(&db).unwrap();
+    // The database refuses every quantity sample after the first BATCH_SIZE + 1000, in the
+    // middle of the second transaction.
+    let limit = BATCH_SIZE + 1000;
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(&format!(
+            "CREATE TABLE inserted (n INTEGER NOT NULL); INSERT INTO inserted VALUES (0);
+             CREATE TRIGGER count_inserts AFTER INSERT ON quantity_sample
+                 BEGIN UPDATE inserted SET n = n + 1; END;
+             CREATE TRIGGER refuse_inserts BEFORE INSERT ON quantity_sample
+                 WHEN (SELECT n FROM inserted) >= {limit}
+                 BEGIN SELECT RAISE(ABORT, 'disk full'); END;"
+        ))
+        .unwrap();
+    let mut read = (0, None);
+    let error = import_export(&mut store, &path, |p| {
+        read = (p.bytes_read, p.total_bytes);
+        Flow::Continue
+    })
+    .map(|_| ())
+    .unwrap_err();
+    assert!(matches!(error, ImportError::Store(_)), "{error}");
+    // The first transaction is kept whole, the failed one not at all: the rows stored are those
+    // the counter (committed with them) saw, no more than one transaction's worth, while the
+    // failed transaction had inserted up to `limit` before it failed.
+    let committed: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT n FROM inserted", [], |row| row.get(0))
+        .unwrap();
+    let committed = usize::try_from(committed).unwrap();
+    assert_eq!(snapshot(&store).quantities.len(), committed);
+    assert!(
+        committed <= BATCH_SIZE && committed > BATCH_SIZE - 500,
+        "{committed}"
+    );
+    // The parse stopped soon after the failure instead of reading the rest of the file.
+    let (bytes_read, total) = read;
+    assert!(bytes_read < total.unwrap(), "{bytes_read} of {total:?}");
+}
