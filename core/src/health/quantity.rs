@@ -5,14 +5,12 @@
 //! alike. The value is in the kind's canonical unit ([`QuantityKind::unit`]); converting a platform's
 //! unit is the importer's job, so a value here is never ambiguous.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use super::error::platform_id;
 use super::kinds::QuantityKind;
 use super::plausibility::Plausibility;
-use super::source::Source;
+use super::source::{Source, push_decimal};
 use super::time::{Timestamp, check_interval};
 use super::{HealthError, Validate};
 
@@ -70,15 +68,21 @@ impl QuantitySample {
     /// and must never be logged or stored.
     pub fn content_key(&self) -> String {
         let mut key = String::with_capacity(160);
+        self.write_key_head(&mut key);
+        self.source.write_key(&mut key);
+        key
+    }
+
+    /// Writes [`Self::content_key`] up to the source's identity, which ends it: the store appends
+    /// the identity it keeps for the source rather than writing it again for every sample.
+    pub(crate) fn write_key_head(&self, key: &mut String) {
         key.push_str("quantity/1;");
         key.push_str(kind_key(self.kind));
         key.push(';');
-        write_nanos(&mut key, &self.start);
-        write_nanos(&mut key, &self.end);
-        // Writing to a `String` cannot fail.
-        let _ = write!(key, "{:016x};", self.value.to_bits());
-        self.source.write_key(&mut key);
-        key
+        write_nanos(key, &self.start);
+        write_nanos(key, &self.end);
+        write_hex16(key, self.value.to_bits());
+        key.push(';');
     }
 }
 
@@ -100,11 +104,24 @@ fn kind_key(kind: QuantityKind) -> &'static str {
 /// outside the range an `i64` of nanoseconds covers (1677-2262); always terminated by `;`.
 fn write_nanos(key: &mut String, t: &Timestamp) {
     let utc = t.utc();
-    // Writing to a `String` cannot fail.
-    let _ = match utc.timestamp_nanos_opt() {
-        Some(n) => write!(key, "{n};"),
-        None => write!(key, "{}s{};", utc.timestamp(), utc.timestamp_subsec_nanos()),
-    };
+    match utc.timestamp_nanos_opt() {
+        Some(n) => push_decimal(key, n.unsigned_abs(), n < 0),
+        None => {
+            let s = utc.timestamp();
+            push_decimal(key, s.unsigned_abs(), s < 0);
+            key.push('s');
+            push_decimal(key, u64::from(utc.timestamp_subsec_nanos()), false);
+        }
+    }
+    key.push(';');
+}
+
+/// Appends `bits` as 16 lower-case hexadecimal digits (`format!("{bits:016x}")`).
+fn write_hex16(key: &mut String, bits: u64) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for shift in (0..16).rev() {
+        key.push(char::from(DIGITS[((bits >> (shift * 4)) & 0xf) as usize]));
+    }
 }
 
 impl Validate for QuantitySample {
@@ -121,6 +138,7 @@ mod tests {
     use super::*;
     use crate::health::source::tests::watch;
     use crate::health::time::tests::ts;
+    use chrono::DateTime;
 
     fn sample(kind: QuantityKind, value: f64) -> Result<QuantitySample, HealthError> {
         QuantitySample::new(kind, value, ts(0), ts(60), watch(), None)
@@ -253,6 +271,49 @@ mod tests {
             let mut c = a.clone();
             change(&mut c);
             assert_ne!(a.content_key(), c.content_key());
+        }
+    }
+
+    #[test]
+    fn content_key_text_is_unchanged() {
+        // The key as it was first written with `format!`: stored ids derive from it, so the
+        // hand-written formatting must give exactly these bytes.
+        fn reference(s: &QuantitySample) -> String {
+            let nanos = |t: &Timestamp| match t.utc().timestamp_nanos_opt() {
+                Some(n) => format!("{n};"),
+                None => format!(
+                    "{}s{};",
+                    t.utc().timestamp(),
+                    t.utc().timestamp_subsec_nanos()
+                ),
+            };
+            let mut key = format!(
+                "quantity/1;{};{}{}{:016x};",
+                kind_key(s.kind),
+                nanos(&s.start),
+                nanos(&s.end),
+                s.value.to_bits()
+            );
+            s.source.write_key(&mut key);
+            key
+        }
+        let instants = [
+            DateTime::from_timestamp(0, 0),
+            DateTime::from_timestamp(-1, 999_999_999),
+            DateTime::from_timestamp(1_795_824_000, 123_456_789),
+            DateTime::from_timestamp(-9_300_000_000, 5),
+            DateTime::from_timestamp(9_300_000_000, 0),
+            Some(DateTime::<chrono::Utc>::MIN_UTC),
+            Some(DateTime::<chrono::Utc>::MAX_UTC),
+        ];
+        for utc in instants.into_iter().flatten() {
+            for value in [0.0, -0.0, 61.5, 1e-300, f64::MAX] {
+                let mut s = sample(QuantityKind::HeartRate, 60.0).expect("valid");
+                s.start = Timestamp::at_utc(utc);
+                s.end = Timestamp::at_utc(utc);
+                s.value = value;
+                assert_eq!(s.content_key(), reference(&s));
+            }
         }
     }
 

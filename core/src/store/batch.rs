@@ -42,11 +42,6 @@ pub(crate) enum Outcome {
     Duplicate,
 }
 
-/// Stores one record in the batch's transaction and says what it did, or why the record was
-/// skipped.
-pub(super) type StoreOne<'f, T> =
-    dyn FnMut(&Transaction<'_>, &T, &mut SourceCache) -> Result<Result<Outcome, SkipReason>> + 'f;
-
 /// A batch being written: its open transaction, what its records did so far, and the sources
 /// looked up in it. Records are added in one or more slices ([`OpenBatch::add`]); dropped without
 /// [`OpenBatch::finish`], the transaction rolls back and nothing of the batch is stored.
@@ -58,18 +53,32 @@ pub(super) struct OpenBatch<'s> {
     added: usize,
 }
 
-impl OpenBatch<'_> {
+impl<'s> OpenBatch<'s> {
     /// Stores each of `items` with `store_one`, counting what it did; a skip is reported at the
-    /// record's position in the whole batch.
-    pub(super) fn add<T>(&mut self, items: &[T], store_one: &mut StoreOne<'_, T>) -> Result<()> {
+    /// record's position in the whole batch. `prepare` makes, once for the slice, what
+    /// `store_one` needs of the transaction (at least the transaction itself; a kind with many
+    /// rows also its prepared statements, so that no row pays for the statement cache).
+    pub(super) fn add<'t, T, S>(
+        &'t mut self,
+        items: &[T],
+        prepare: impl FnOnce(&'t Transaction<'s>) -> Result<S>,
+        mut store_one: impl FnMut(&mut S, &T, &mut SourceCache) -> Result<Result<Outcome, SkipReason>>,
+    ) -> Result<()> {
+        let Self {
+            tx,
+            report,
+            sources,
+            added,
+        } = self;
+        let mut state = prepare(tx)?;
         for item in items {
-            match store_one(&self.tx, item, &mut self.sources)? {
-                Ok(Outcome::Inserted) => self.report.inserted += 1,
-                Ok(Outcome::Updated) => self.report.updated += 1,
-                Ok(Outcome::Duplicate) => self.report.duplicates += 1,
-                Err(reason) => self.report.skipped.push((self.added, reason)),
+            match store_one(&mut state, item, sources)? {
+                Ok(Outcome::Inserted) => report.inserted += 1,
+                Ok(Outcome::Updated) => report.updated += 1,
+                Ok(Outcome::Duplicate) => report.duplicates += 1,
+                Err(reason) => report.skipped.push((*added, reason)),
             }
-            self.added += 1;
+            *added += 1;
         }
         Ok(())
     }
@@ -113,26 +122,27 @@ impl Store {
         })
     }
 
-    /// Ends a full re-read of `stream` (see `quantity.rs`): of the live rows `candidates` lists,
-    /// those whose id is not in `seen_ids` become tombstones, and `anchor`, when given, is saved in
-    /// the same transaction. Returns how many rows were swept.
-    pub(super) fn sweep_stream(
+    /// Ends a full re-read of `stream` (see `quantity.rs`): of the live rows `candidates` lists
+    /// (each by its id and the handle `tombstone` takes), those whose id is not in `seen_ids`
+    /// become tombstones, and `anchor`, when given, is saved in the same transaction. Returns how
+    /// many rows were swept.
+    pub(super) fn sweep_stream<H>(
         &mut self,
         stream: &str,
         seen_ids: &[String],
         anchor: Option<&[u8]>,
-        candidates: impl FnOnce(&Transaction<'_>) -> Result<Vec<String>>,
-        tombstone: impl Fn(&Transaction<'_>, &str, i64) -> Result<usize>,
+        candidates: impl FnOnce(&Transaction<'_>) -> Result<Vec<(String, H)>>,
+        tombstone: impl Fn(&Transaction<'_>, &H, i64) -> Result<usize>,
     ) -> Result<usize> {
         let seen: HashSet<&str> = seen_ids.iter().map(String::as_str).collect();
         let tx = self.write_transaction()?;
         let now_ms = Utc::now().timestamp_millis();
         let mut swept = 0;
-        for id in candidates(&tx)?
+        for (_, handle) in candidates(&tx)?
             .iter()
-            .filter(|id| !seen.contains(id.as_str()))
+            .filter(|(id, _)| !seen.contains(id.as_str()))
         {
-            swept += tombstone(&tx, id, now_ms)?;
+            swept += tombstone(&tx, handle, now_ms)?;
         }
         if let Some(anchor) = anchor {
             anchor::save(&tx, stream, anchor)?;

@@ -13,16 +13,23 @@ use uuid::{Builder, Uuid};
 
 /// The UUIDv5 of `name` in `namespace`, in its hyphenated lower-case text form (the stored id).
 pub(crate) fn content_id(namespace: &Uuid, name: &[u8]) -> String {
-    let digest = Sha1::new()
-        .chain_update(namespace.as_bytes())
-        .chain_update(name)
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    Builder::from_sha1_bytes(bytes)
-        .into_uuid()
+    Uuid::from_bytes(content_uuid(namespace, &[name]))
         .hyphenated()
         .to_string()
+}
+
+/// The UUIDv5 in `namespace` of the name made of `parts` one after the other (without joining
+/// them first), as its 16 bytes.
+pub(crate) fn content_uuid(namespace: &Uuid, parts: &[&[u8]]) -> [u8; 16] {
+    let mut hasher = Sha1::new();
+    hasher.update(namespace.as_bytes());
+    for part in parts {
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    Builder::from_sha1_bytes(bytes).into_uuid().into_bytes()
 }
 
 #[cfg(test)]
@@ -41,6 +48,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn parts_hash_as_their_concatenation() {
+        let namespace = Uuid::from_u128(0xd0b8_19be_c32a_49b4);
+        assert_eq!(
+            content_uuid(&namespace, &[b"quantity/1;", b"", b"4:name;"]),
+            *Uuid::new_v5(&namespace, b"quantity/1;4:name;").as_bytes()
+        );
     }
 
     #[test]

@@ -136,7 +136,7 @@ impl Store {
         anchor: Option<&[u8]>,
     ) -> Result<IngestReport> {
         let mut batch = self.open_batch()?;
-        batch.add(records, &mut |tx, record: &K, sources| {
+        batch.add(records, Ok, |tx, record: &K, sources| {
             let row = match Columns::of(stream, record) {
                 Ok(row) => row,
                 Err(reason) => return Ok(Err(reason)),
@@ -189,7 +189,10 @@ impl Store {
                 statement
                     .query_map(
                         params![K::KIND, stream, bound_ns(from), bound_ns(to)],
-                        |row| row.get(0),
+                        |row| {
+                            let id: String = row.get(0)?;
+                            Ok((id.clone(), id))
+                        },
                     )?
                     .collect()
             })

@@ -46,12 +46,12 @@
 //! file, and a few hundred thousand ids (a year of samples) fit in memory.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use rusqlite::{CachedStatement, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
 use super::Store;
 use super::batch::{IngestReport, OpenBatch, Outcome};
-use super::content_id::content_id;
+use super::content_id::{content_id, content_uuid};
 use super::error::{Result, SkipReason, StoreError};
 use super::source::{self, SourceCache};
 use crate::health::{QuantityKind, QuantitySample, Timestamp, Validate};
@@ -60,12 +60,35 @@ use crate::health::{QuantityKind, QuantitySample, Timestamp, Validate};
 /// every stored export row a new id, so the next re-import would duplicate them all.
 const CONTENT_ID_NAMESPACE: Uuid = Uuid::from_u128(0xd0b8_19be_c32a_49b4_ba6a_9299_72de_7580);
 
-/// The id under which `sample` is stored: its platform id, or for a sample without one a UUIDv5
-/// of [`QuantitySample::content_key`] (the key itself holds the value and is never stored).
+/// The UUIDv5 namespace of the keys of platform ids (schema version 3). Fixed forever, like
+/// [`CONTENT_ID_NAMESPACE`].
+const PLATFORM_KEY_NAMESPACE: Uuid = Uuid::from_u128(0x7a41_c2e9_5b0d_4e36_9f18_2c6d_b3a0_e5f7);
+
+/// The id of `sample`: its platform id, or for a sample without one a UUIDv5 of
+/// [`QuantitySample::content_key`] (the key itself holds the value and is never stored). Sweeps
+/// take these ids.
 pub fn quantity_id(sample: &QuantitySample) -> String {
     match &sample.platform_id {
         Some(id) => id.clone(),
         None => content_id(&CONTENT_ID_NAMESPACE, sample.content_key().as_bytes()),
+    }
+}
+
+/// The 16-byte key a row is stored under (schema version 3): a UUIDv5 of the platform id, or the
+/// content UUID's bytes. Keys the same length whatever the platform's id looks like keep the
+/// index small, which is what an insert among a year of rows mostly pays for.
+pub(super) fn platform_key(platform_id: &str) -> [u8; 16] {
+    content_uuid(&PLATFORM_KEY_NAMESPACE, &[platform_id.as_bytes()])
+}
+
+/// The key of a row stored before schema version 3 under text id `id`: the platform id's key, or
+/// the bytes of the content UUID the text spells. `None` for a content id that is not a UUID
+/// (never written by any version).
+pub(super) fn key_of_text_id(id: &str, from_platform: bool) -> Option<[u8; 16]> {
+    if from_platform {
+        Some(platform_key(id))
+    } else {
+        Uuid::parse_str(id).ok().map(Uuid::into_bytes)
     }
 }
 
@@ -107,18 +130,19 @@ impl Store {
         anchor: Option<&[u8]>,
     ) -> Result<usize> {
         let candidates = |tx: &Transaction<'_>| {
-            tx.prepare_cached(
-                "SELECT id FROM quantity_sample WHERE stream = ?1 AND deleted_at_ms IS NULL \
-                 AND start_ns >= ?2 AND start_ns < ?3",
-            )
-            .and_then(|mut statement| {
-                statement
-                    .query_map(params![stream, bound_ns(from), bound_ns(to)], |row| {
-                        row.get(0)
-                    })?
-                    .collect()
-            })
-            .map_err(|e| StoreError::sqlite("finding rows to sweep", &e))
+            tx.prepare_cached(&sweep_sql())
+                .and_then(|mut statement| {
+                    statement
+                        .query_map(params![stream, bound_ns(from), bound_ns(to)], |row| {
+                            let key: [u8; 16] = row.get(0)?;
+                            let platform_id: Option<String> = row.get(1)?;
+                            let id = platform_id
+                                .unwrap_or_else(|| Uuid::from_bytes(key).hyphenated().to_string());
+                            Ok((id, key))
+                        })?
+                        .collect()
+                })
+                .map_err(|e| StoreError::sqlite("finding rows to sweep", &e))
         };
         self.sweep_stream(stream, seen_ids, anchor, candidates, tombstone)
     }
@@ -132,7 +156,7 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<QuantitySample>> {
         let sql = format!(
-            "SELECT q.id, q.from_platform, q.value, q.start_ns, q.start_offset_s, q.start_zone, \
+            "SELECT q.platform_id, q.value, q.start_ns, q.start_offset_s, q.start_zone, \
              q.end_ns, q.end_offset_s, q.end_zone, {} \
              FROM quantity_sample q JOIN source s ON s.id = q.source_id \
              WHERE q.kind = ?1 AND q.deleted_at_ms IS NULL AND q.start_ns >= ?2 AND q.start_ns < ?3 \
@@ -142,7 +166,7 @@ impl Store {
         let fail = |e: rusqlite::Error| StoreError::sqlite("reading samples", &e);
         let mut statement = self.conn.prepare_cached(&sql).map_err(fail)?;
         let mut rows = statement
-            .query(params![kind_code(kind), bound_ns(from), bound_ns(to)])
+            .query(params![kind_number(kind), bound_ns(from), bound_ns(to)])
             .map_err(fail)?;
         let mut samples = Vec::new();
         while let Some(row) = rows.next().map_err(fail)? {
@@ -173,9 +197,16 @@ impl QuantityBatch<'_> {
     /// in the whole batch.
     pub fn add(&mut self, samples: &[QuantitySample]) -> Result<()> {
         let stream = self.stream;
-        self.batch.add(samples, &mut |tx, sample, sources| {
-            store_one(tx, stream, sample, sources)
-        })
+        self.batch.add(
+            samples,
+            |tx| {
+                let insert = tx
+                    .prepare_cached(INSERT)
+                    .map_err(|e| StoreError::sqlite("saving a sample", &e))?;
+                Ok((tx, insert))
+            },
+            |(tx, insert), sample, sources| store_one(tx, insert, stream, sample, sources),
+        )
     }
 
     /// Samples added so far.
@@ -192,13 +223,16 @@ impl QuantityBatch<'_> {
     /// everything of the batch is stored, or (on a database failure) nothing.
     pub fn finish(self, deleted_ids: &[String], anchor: Option<&[u8]>) -> Result<IngestReport> {
         self.batch
-            .finish(self.stream, deleted_ids, anchor, tombstone)
+            .finish(self.stream, deleted_ids, anchor, |tx, id, now_ms| {
+                tombstone(tx, &platform_key(id), now_ms)
+            })
     }
 }
 
 /// Stores one sample of a batch from `stream` (module doc, "Ingest").
 fn store_one(
     tx: &Transaction<'_>,
+    insert: &mut CachedStatement<'_>,
     stream: &str,
     sample: &QuantitySample,
     sources: &mut SourceCache,
@@ -207,13 +241,27 @@ fn store_one(
         Ok(row) => row,
         Err(reason) => return Ok(Err(reason)),
     };
-    let source_id = source::id_of(tx, &sample.source, sources)?;
+    let (source_id, identity) = source::id_and_identity(tx, &sample.source, sources)?;
+    // The key of `quantity_id`, with the source's identity the cache keeps instead of writing it
+    // again.
+    let key = match &sample.platform_id {
+        Some(id) => platform_key(id),
+        None => {
+            let mut head = String::with_capacity(96);
+            sample.write_key_head(&mut head);
+            content_uuid(
+                &CONTENT_ID_NAMESPACE,
+                &[head.as_bytes(), identity.as_bytes()],
+            )
+        }
+    };
+    let row = Columns { key, ..row };
     // Insert first: a new id (the bulk of an import) costs one index probe; only an id already
     // stored is read back and compared.
-    if insert(tx, &row, source_id)? {
+    if insert_new(insert, &row, source_id)? {
         return Ok(Ok(Outcome::Inserted));
     }
-    Ok(Ok(match stored(tx, &row.id)? {
+    Ok(Ok(match stored(tx, &row.key)? {
         None => {
             return Err(StoreError::Corrupt {
                 column: "quantity_sample.id",
@@ -228,31 +276,48 @@ fn store_one(
     }))
 }
 
+/// The live rows of stream `?1` starting in `[?2, ?3)`. There is no index by stream (schema
+/// version 3): naming every kind lets SQLite read one range of the kind index per kind instead of
+/// the whole table.
+fn sweep_sql() -> String {
+    let kinds: Vec<String> = QuantityKind::ALL
+        .iter()
+        .map(|&kind| kind_number(kind).to_string())
+        .collect();
+    format!(
+        "SELECT id, platform_id FROM quantity_sample WHERE kind IN ({}) AND deleted_at_ms IS NULL \
+         AND start_ns >= ?2 AND start_ns < ?3 AND stream = ?1",
+        kinds.join(", ")
+    )
+}
+
 /// Commits `tx`.
 pub(super) fn commit(tx: Transaction<'_>) -> Result<()> {
     tx.commit()
         .map_err(|e| StoreError::sqlite("committing a write", &e))
 }
 
-/// A sample as its `quantity_sample` columns, less the source id and the tombstone.
+/// A sample as its `quantity_sample` columns, less the source id and the tombstone; the texts
+/// are borrowed from the sample (no copy per row).
 #[derive(Debug)]
-struct Columns {
-    id: String,
-    from_platform: bool,
-    stream: String,
-    kind: &'static str,
+struct Columns<'a> {
+    key: [u8; 16],
+    platform_id: Option<&'a str>,
+    stream: &'a str,
+    kind: i64,
     value: f64,
     start_ns: i64,
     start_offset_s: i32,
-    start_zone: Option<String>,
+    start_zone: Option<&'a str>,
     end_ns: i64,
     end_offset_s: i32,
-    end_zone: Option<String>,
+    end_zone: Option<&'a str>,
 }
 
-impl Columns {
-    /// Validates `sample` and lays it out as columns.
-    fn of(stream: &str, sample: &QuantitySample) -> Result<Self, SkipReason> {
+impl<'a> Columns<'a> {
+    /// Validates `sample` and lays it out as columns, all but the key (zero until the caller sets
+    /// it: a content key needs the source's identity).
+    fn of(stream: &'a str, sample: &'a QuantitySample) -> Result<Self, SkipReason> {
         sample.validate().map_err(SkipReason::Invalid)?;
         let ns = |field, t: &Timestamp| {
             t.utc()
@@ -260,26 +325,26 @@ impl Columns {
                 .ok_or(SkipReason::Unstorable { field })
         };
         Ok(Self {
-            id: quantity_id(sample),
-            from_platform: sample.platform_id.is_some(),
-            stream: stream.to_owned(),
-            kind: kind_code(sample.kind),
+            key: [0; 16],
+            platform_id: sample.platform_id.as_deref(),
+            stream,
+            kind: kind_number(sample.kind),
             value: sample.value,
             start_ns: ns("start", &sample.start)?,
             start_offset_s: sample.start.offset_s(),
-            start_zone: sample.start.zone().map(str::to_owned),
+            start_zone: sample.start.zone(),
             end_ns: ns("end", &sample.end)?,
             end_offset_s: sample.end.offset_s(),
-            end_zone: sample.end.zone().map(str::to_owned),
+            end_zone: sample.end.zone(),
         })
     }
 }
 
 /// A row as stored: what [`Columns`] holds for comparison, its source and its tombstone.
 struct Stored {
-    from_platform: bool,
+    platform_id: Option<String>,
     stream: String,
-    kind: String,
+    kind: i64,
     value: f64,
     start: (i64, i32, Option<String>),
     end: (i64, i32, Option<String>),
@@ -290,29 +355,31 @@ struct Stored {
 impl Stored {
     /// Whether the row says exactly what `new` from source `source_id` says. Values are compared by
     /// their bits: SQLite keeps a REAL as the same 8 bytes, and `==` would call 0.0 and -0.0 equal.
-    fn same_as(&self, new: &Columns, source_id: i64) -> bool {
+    fn same_as(&self, new: &Columns<'_>, source_id: i64) -> bool {
         self.value.to_bits() == new.value.to_bits()
-            && self.from_platform == new.from_platform
+            && self.platform_id.as_deref() == new.platform_id
             && self.stream == new.stream
             && self.kind == new.kind
-            && self.start == (new.start_ns, new.start_offset_s, new.start_zone.clone())
-            && self.end == (new.end_ns, new.end_offset_s, new.end_zone.clone())
+            && (self.start.0, self.start.1, self.start.2.as_deref())
+                == (new.start_ns, new.start_offset_s, new.start_zone)
+            && (self.end.0, self.end.1, self.end.2.as_deref())
+                == (new.end_ns, new.end_offset_s, new.end_zone)
             && self.source_id == source_id
     }
 }
 
-/// The stored row with id `id`, if any.
-fn stored(tx: &Transaction<'_>, id: &str) -> Result<Option<Stored>> {
+/// The stored row with key `key`, if any.
+fn stored(tx: &Transaction<'_>, key: &[u8; 16]) -> Result<Option<Stored>> {
     tx.prepare_cached(
-        "SELECT from_platform, stream, kind, value, start_ns, start_offset_s, start_zone, \
+        "SELECT platform_id, stream, kind, value, start_ns, start_offset_s, start_zone, \
          end_ns, end_offset_s, end_zone, source_id, deleted_at_ms \
          FROM quantity_sample WHERE id = ?1",
     )
     .and_then(|mut statement| {
         statement
-            .query_row([id], |row| {
+            .query_row([key], |row| {
                 Ok(Stored {
-                    from_platform: row.get(0)?,
+                    platform_id: row.get(0)?,
                     stream: row.get(1)?,
                     kind: row.get(2)?,
                     value: row.get(3)?,
@@ -327,26 +394,26 @@ fn stored(tx: &Transaction<'_>, id: &str) -> Result<Option<Stored>> {
     .map_err(|e| StoreError::sqlite("looking up a sample", &e))
 }
 
-/// Inserts a new row; returns `false`, changing nothing, when a row with its id already exists
-/// (live or a tombstone). Only the uniqueness of the id is ignored (an upsert clause, not
-/// `OR IGNORE`): any other constraint still fails the statement.
-fn insert(tx: &Transaction<'_>, row: &Columns, source_id: i64) -> Result<bool> {
-    let changed = tx
-        .prepare_cached(
-            "INSERT INTO quantity_sample (id, from_platform, stream, kind, value, start_ns, \
-             start_offset_s, start_zone, end_ns, end_offset_s, end_zone, source_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .and_then(|mut statement| statement.execute(row_params(row, &source_id).as_slice()))
+/// Inserts a new row; answers 1 (inserted) or 0, changing nothing, when a row with its id
+/// already exists (live or a tombstone). Only the uniqueness of the id is ignored (an upsert clause,
+/// not `OR IGNORE`): any other constraint still fails the statement.
+const INSERT: &str = "INSERT INTO quantity_sample (id, platform_id, stream, kind, value, start_ns, \
+     start_offset_s, start_zone, end_ns, end_offset_s, end_zone, source_id) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+     ON CONFLICT (id) DO NOTHING";
+
+/// Runs [`INSERT`] for `row`; returns whether the row was new.
+fn insert_new(insert: &mut CachedStatement<'_>, row: &Columns<'_>, source_id: i64) -> Result<bool> {
+    let changed = insert
+        .execute(row_params(row, &source_id).as_slice())
         .map_err(|e| StoreError::sqlite("saving a sample", &e))?;
     Ok(changed == 1)
 }
 
 /// Replaces the content of a live row.
-fn update(tx: &Transaction<'_>, row: &Columns, source_id: i64) -> Result<()> {
+fn update(tx: &Transaction<'_>, row: &Columns<'_>, source_id: i64) -> Result<()> {
     tx.prepare_cached(
-        "UPDATE quantity_sample SET from_platform = ?2, stream = ?3, kind = ?4, value = ?5, \
+        "UPDATE quantity_sample SET platform_id = ?2, stream = ?3, kind = ?4, value = ?5, \
          start_ns = ?6, start_offset_s = ?7, start_zone = ?8, end_ns = ?9, end_offset_s = ?10, \
          end_zone = ?11, source_id = ?12 WHERE id = ?1",
     )
@@ -356,10 +423,10 @@ fn update(tx: &Transaction<'_>, row: &Columns, source_id: i64) -> Result<()> {
 }
 
 /// The parameters `?1` to `?12` of [`insert`] and [`update`].
-fn row_params<'a>(row: &'a Columns, source_id: &'a i64) -> [&'a dyn rusqlite::ToSql; 12] {
+fn row_params<'a>(row: &'a Columns<'_>, source_id: &'a i64) -> [&'a dyn rusqlite::ToSql; 12] {
     [
-        &row.id,
-        &row.from_platform,
+        &row.key,
+        &row.platform_id,
         &row.stream,
         &row.kind,
         &row.value,
@@ -373,21 +440,20 @@ fn row_params<'a>(row: &'a Columns, source_id: &'a i64) -> [&'a dyn rusqlite::To
     ]
 }
 
-/// Turns the live row `id` into a tombstone; returns 1 if it did, 0 for an unknown or already
-/// deleted id (so a replayed deletion counts nothing).
-fn tombstone(tx: &Transaction<'_>, id: &str, now_ms: i64) -> Result<usize> {
+/// Turns the live row with key `key` into a tombstone; returns 1 if it did, 0 for an unknown or
+/// already deleted key (so a replayed deletion counts nothing).
+fn tombstone(tx: &Transaction<'_>, key: &[u8; 16], now_ms: i64) -> Result<usize> {
     tx.prepare_cached(
         "UPDATE quantity_sample SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
     )
-    .and_then(|mut statement| statement.execute(params![id, now_ms]))
+    .and_then(|mut statement| statement.execute(params![key, now_ms]))
     .map_err(|e| StoreError::sqlite("deleting a sample", &e))
 }
 
 /// Reads one row of the [`Store::quantities`] query.
 fn read_sample(kind: QuantityKind, row: &Row<'_>) -> Result<QuantitySample> {
     let fail = |e: rusqlite::Error| StoreError::sqlite("reading samples", &e);
-    let id: String = row.get(0).map_err(fail)?;
-    let from_platform: bool = row.get(1).map_err(fail)?;
+    let platform_id: Option<String> = row.get(0).map_err(fail)?;
     let timestamp = |first: usize, column: &'static str| -> Result<Timestamp> {
         let ns: i64 = row.get(first).map_err(fail)?;
         let offset_s: i32 = row.get(first + 1).map_err(fail)?;
@@ -397,11 +463,11 @@ fn read_sample(kind: QuantityKind, row: &Row<'_>) -> Result<QuantitySample> {
     };
     Ok(QuantitySample {
         kind,
-        value: row.get(2).map_err(fail)?,
-        start: timestamp(3, "quantity_sample.start")?,
-        end: timestamp(6, "quantity_sample.end")?,
-        source: source::read(row, 9)?,
-        platform_id: from_platform.then_some(id),
+        value: row.get(1).map_err(fail)?,
+        start: timestamp(2, "quantity_sample.start")?,
+        end: timestamp(5, "quantity_sample.end")?,
+        source: source::read(row, 8)?,
+        platform_id,
     })
 }
 
@@ -414,8 +480,24 @@ pub(super) fn bound_ns(t: DateTime<Utc>) -> i64 {
     })
 }
 
-/// The stored code of a quantity kind. Spelled out rather than derived from `Debug` or serde so
-/// that renaming a variant never changes what the file says.
+/// The number a quantity kind is stored as in `quantity_sample.kind` (schema version 3: a small
+/// integer keeps the kind index small). Spelled out, and never reused, so that renaming or
+/// reordering variants never changes what the file says.
+pub(super) fn kind_number(kind: QuantityKind) -> i64 {
+    match kind {
+        QuantityKind::HeartRate => 1,
+        QuantityKind::RestingHeartRate => 2,
+        QuantityKind::HrvSdnn => 3,
+        QuantityKind::HrvRmssd => 4,
+        QuantityKind::RespiratoryRate => 5,
+        QuantityKind::WristTemperature => 6,
+        QuantityKind::Vo2Max => 7,
+    }
+}
+
+/// The name of a quantity kind in stored text (the metric of a source priority, and the kind
+/// column before schema version 3). Spelled out rather than derived from `Debug` or serde so that
+/// renaming a variant never changes what the file says.
 pub(super) fn kind_code(kind: QuantityKind) -> &'static str {
     match kind {
         QuantityKind::HeartRate => "heart_rate",
@@ -505,6 +587,37 @@ mod tests {
         let mut other = export.clone();
         other.value = 61.0;
         assert_ne!(quantity_id(&other), id);
+        // The store keys the row by the same UUID (it builds it from the source identity it
+        // keeps), and a platform row by its id's key, keeping the id as given.
+        let mut store = Store::open_in_memory().expect("opens");
+        store
+            .ingest_quantities(HR, &[export, heart_rate(60.0, 0, "HK-1")], &[], None)
+            .expect("ingests");
+        let keys: Vec<([u8; 16], Option<String>)> = store
+            .conn
+            .prepare("SELECT id, platform_id FROM quantity_sample ORDER BY platform_id")
+            .expect("prepares")
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .expect("reads")
+            .collect::<std::result::Result<_, _>>()
+            .expect("reads");
+        assert_eq!(
+            keys,
+            [
+                (*parsed.as_bytes(), None),
+                (platform_key("HK-1"), Some("HK-1".to_owned()))
+            ]
+        );
+        assert_eq!(key_of_text_id(&id, false), Some(*parsed.as_bytes()));
+        assert_eq!(key_of_text_id("HK-1", true), Some(platform_key("HK-1")));
+        assert_eq!(key_of_text_id("HK-1", false), None);
+    }
+
+    #[test]
+    fn kind_numbers_are_pinned() {
+        // Stored in every row: changing one would make the rows of that kind unreadable.
+        let numbers: Vec<i64> = QuantityKind::ALL.into_iter().map(kind_number).collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 5, 6, 7]);
     }
 
     #[test]
@@ -645,6 +758,26 @@ mod tests {
     }
 
     #[test]
+    fn a_sweep_reads_the_kind_index() {
+        let store = Store::open_in_memory().expect("opens");
+        let plan: Vec<String> = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", sweep_sql()))
+            .expect("prepares")
+            .query_map(params!["s", 0, 1], |row| row.get(3))
+            .expect("plans")
+            .collect::<std::result::Result<_, _>>()
+            .expect("reads");
+        assert_eq!(plan.len(), 1, "{plan:?}");
+        assert!(
+            plan[0].contains(
+                "USING INDEX quantity_sample_live_by_kind (kind=? AND start_ns>? AND start_ns<?)"
+            ),
+            "{plan:?}"
+        );
+    }
+
+    #[test]
     fn a_batch_added_in_slices_is_one_batch() {
         let mut store = Store::open_in_memory().expect("opens");
         let whole = [
@@ -722,7 +855,7 @@ mod tests {
         let deleted_at: Option<i64> = store
             .conn
             .query_row(
-                "SELECT deleted_at_ms FROM quantity_sample WHERE id = 'HK-1'",
+                "SELECT deleted_at_ms FROM quantity_sample WHERE platform_id = 'HK-1'",
                 [],
                 |row| row.get(0),
             )

@@ -55,16 +55,31 @@
 //! - `source_priority`: the member's ordered sources per metric (`priority.rs`); a metric without
 //!   rows uses the default order.
 //!
-//! Detail rows are deleted with their `record` row (`ON DELETE CASCADE`): an edited record is
-//! replaced whole. Enumerations are stored by their serde names, the stored and synced form the
-//! data model fixes.
+//! # Schema version 3
+//!
+//! `quantity_sample` is rebuilt for speed, since a year of a member's data is ~170 000 samples
+//! and an insert among them mostly pays for index pages:
+//! - `id` is a 16-byte key instead of the text id: the content UUID's bytes for a row without a
+//!   platform id, a UUIDv5 of the platform id otherwise (`quantity.rs`); `platform_id` keeps the
+//!   platform's id as given (NULL for content-derived rows) and replaces `from_platform`.
+//! - `kind` is a small number (`quantity.rs`, `kind_number`) instead of the kind's name.
+//! - `quantity_sample_live_by_stream` is gone: every insert paid for it, while only a sweep after
+//!   a full re-read (rare: a Health Connect token expires after 30 days) read it; a sweep reads
+//!   `quantity_sample_live_by_kind`, one range per kind.
+//!
+//! The rows are copied in (kind, start) order, so the rebuilt table is laid out as reads use it.
+//! The key of an existing row is computed by a function the store registers
+//! (`alyze_quantity_key`), the same code that keys new rows, so a re-import after the upgrade
+//! still finds every row.
 
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction};
 
 use super::error::{Result, StoreError};
+use super::quantity::key_of_text_id;
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -228,6 +243,72 @@ CREATE TABLE source_priority (
 ) STRICT;
 ";
 
+/// Version 2 to 3: quantity samples keyed by 16 bytes, their kind by a number, no stream index
+/// (module doc, "Schema version 3"). `alyze_quantity_key` is [`quantity_key_function`].
+const V3: &str = "
+CREATE TABLE quantity_sample_v3 (
+    id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),
+    platform_id TEXT,
+    stream TEXT NOT NULL,
+    kind INTEGER NOT NULL,
+    value REAL NOT NULL,
+    start_ns INTEGER NOT NULL,
+    start_offset_s INTEGER NOT NULL,
+    start_zone TEXT,
+    end_ns INTEGER NOT NULL CHECK (end_ns >= start_ns),
+    end_offset_s INTEGER NOT NULL,
+    end_zone TEXT,
+    source_id INTEGER NOT NULL REFERENCES source (id),
+    deleted_at_ms INTEGER
+) STRICT;
+
+INSERT INTO quantity_sample_v3 (id, platform_id, stream, kind, value, start_ns, start_offset_s,
+    start_zone, end_ns, end_offset_s, end_zone, source_id, deleted_at_ms)
+SELECT alyze_quantity_key(id, from_platform), CASE WHEN from_platform = 1 THEN id END, stream,
+    CASE kind
+        WHEN 'heart_rate' THEN 1
+        WHEN 'resting_heart_rate' THEN 2
+        WHEN 'hrv_sdnn' THEN 3
+        WHEN 'hrv_rmssd' THEN 4
+        WHEN 'respiratory_rate' THEN 5
+        WHEN 'wrist_temperature' THEN 6
+        WHEN 'vo2max' THEN 7
+    END,
+    value, start_ns, start_offset_s, start_zone, end_ns, end_offset_s, end_zone, source_id,
+    deleted_at_ms
+FROM quantity_sample
+ORDER BY kind, start_ns;
+
+DROP TABLE quantity_sample;
+ALTER TABLE quantity_sample_v3 RENAME TO quantity_sample;
+
+-- Reads ask for live samples of one kind by time.
+CREATE INDEX quantity_sample_live_by_kind
+    ON quantity_sample (kind, start_ns) WHERE deleted_at_ms IS NULL;
+";
+
+/// Registers `alyze_quantity_key(id TEXT, from_platform INTEGER) -> BLOB` on `conn`, the key a
+/// quantity sample stored under text id `id` has from schema version 3 on
+/// ([`key_of_text_id`]). It fails (and with it the migration, which then leaves the file at
+/// version 2) for a content id that is not a UUID.
+fn quantity_key_function(conn: &Connection) -> Result<()> {
+    conn.create_scalar_function(
+        "alyze_quantity_key",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |context| {
+            let id: String = context.get(0)?;
+            let from_platform: bool = context.get(1)?;
+            key_of_text_id(&id, from_platform)
+                .map(Vec::from)
+                .ok_or_else(|| {
+                    rusqlite::Error::UserFunctionError("a stored id is not a UUID".into())
+                })
+        },
+    )
+    .map_err(|e| StoreError::sqlite("registering a migration function", &e))
+}
+
 /// The file's schema version.
 pub(crate) fn version(conn: &Connection) -> Result<i64> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
@@ -257,6 +338,7 @@ pub(crate) fn checked_version(conn: &Connection) -> Result<i64> {
 /// Applies the migrations from the file's version up to `target`, one transaction each.
 fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     let found = checked_version(conn)?;
+    quantity_key_function(conn)?;
     for (next, sql) in (1_i64..).zip(MIGRATIONS) {
         if next <= found {
             continue;
@@ -351,14 +433,21 @@ mod tests {
     }
 
     #[test]
-    fn a_version_1_file_with_samples_keeps_them_through_the_upgrade() {
-        use crate::health::source::tests::watch;
+    fn a_version_1_file_with_samples_keeps_them_through_the_upgrades() {
         use crate::health::time::tests::ts;
-        use crate::health::{QuantityKind, QuantitySample, SleepSession};
+        use crate::health::{QuantityKind, QuantitySample, SleepSession, Source};
+        use crate::store::quantity_id;
 
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("v1.db");
-        let sample = QuantitySample {
+        // A source as version 1 stored it: its identity and name (no app or device details).
+        let watch = || Source {
+            name: "Watch".to_owned(),
+            bundle_id: None,
+            version: None,
+            device: None,
+        };
+        let platform = QuantitySample {
             kind: QuantityKind::HrvSdnn,
             value: 48.5,
             start: ts(0),
@@ -366,33 +455,77 @@ mod tests {
             source: watch(),
             platform_id: Some("HK-1".to_owned()),
         };
+        let exported = QuantitySample {
+            kind: QuantityKind::HeartRate,
+            value: 61.0,
+            platform_id: None,
+            ..platform.clone()
+        };
         {
-            // A file as version 1 of the app left it: schema 1, a sample, its anchor.
+            // A file as version 1 of the app left it: schema 1, a HealthKit sample with its
+            // anchor, an exported sample under its content id, a tombstone; written as version 1
+            // wrote rows (text ids, kind names).
             let mut conn = Connection::open(&path).expect("opens");
             migrate_to(&mut conn, 1).expect("builds version 1");
-            let mut store = Store { conn };
-            store
-                .ingest_quantities(
-                    "healthkit:hrv",
-                    std::slice::from_ref(&sample),
-                    &[],
-                    Some(b"a1"),
+            let mut identity = String::new();
+            watch().write_key(&mut identity);
+            conn.execute(
+                "INSERT INTO source (identity, name, has_device) VALUES (?1, ?2, 0)",
+                rusqlite::params![identity, watch().name],
+            )
+            .expect("inserts the source");
+            let start_ns = ts(0).utc().timestamp_nanos_opt().expect("in range");
+            let end_ns = ts(60).utc().timestamp_nanos_opt().expect("in range");
+            for (id, from_platform, kind, value, deleted) in [
+                ("HK-1", 1, "hrv_sdnn", 48.5, None),
+                (quantity_id(&exported).as_str(), 0, "heart_rate", 61.0, None),
+                ("HK-0", 1, "hrv_sdnn", 50.0, Some(1_i64)),
+            ] {
+                conn.execute(
+                    "INSERT INTO quantity_sample (id, from_platform, stream, kind, value, \
+                     start_ns, start_offset_s, start_zone, end_ns, end_offset_s, end_zone, \
+                     source_id, deleted_at_ms) \
+                     VALUES (?1, ?2, 's', ?3, ?4, ?5, 3600, 'Europe/Berlin', ?6, 3600, \
+                     'Europe/Berlin', 1, ?7)",
+                    rusqlite::params![id, from_platform, kind, value, start_ns, end_ns, deleted],
                 )
-                .expect("ingests at version 1");
-            assert_eq!(version(&store.conn).expect("reads"), 1);
+                .expect("inserts a version 1 row");
+            }
+            conn.execute(
+                "INSERT INTO sync_anchor (stream, anchor, updated_at_ms) VALUES ('s', X'6131', 0)",
+                [],
+            )
+            .expect("inserts the anchor");
         }
         let mut store = Store::open(&path).expect("upgrades");
         assert_eq!(version(&store.conn).expect("reads"), CURRENT_VERSION);
-        assert_eq!(
+        let read = |store: &Store, kind| {
             store
-                .quantities(QuantityKind::HrvSdnn, ts(0).utc(), ts(60).utc())
-                .expect("reads"),
-            vec![sample]
-        );
+                .quantities(kind, ts(0).utc(), ts(60).utc())
+                .expect("reads")
+        };
+        assert_eq!(read(&store, QuantityKind::HrvSdnn), vec![platform.clone()]);
         assert_eq!(
-            store.anchor("healthkit:hrv").expect("reads"),
-            Some(b"a1".to_vec())
+            read(&store, QuantityKind::HeartRate),
+            vec![exported.clone()]
         );
+        assert_eq!(store.anchor("s").expect("reads"), Some(b"a1".to_vec()));
+        // The upgraded rows are found under their new keys: delivering them again changes
+        // nothing, the tombstone stays, and a deletion by platform id reaches the old row.
+        let again = store
+            .ingest_quantities("s", &[platform.clone(), exported], &[], None)
+            .expect("ingests");
+        assert_eq!((again.inserted, again.duplicates), (0, 2));
+        let deleted = QuantitySample {
+            platform_id: Some("HK-0".to_owned()),
+            value: 50.0,
+            ..platform
+        };
+        let replay = store
+            .ingest_quantities("s", &[deleted], &["HK-1".to_owned()], None)
+            .expect("ingests");
+        assert_eq!((replay.duplicates, replay.deleted), (1, 1));
+        assert!(read(&store, QuantityKind::HrvSdnn).is_empty());
         // The new tables work in the upgraded file, sharing the old source row.
         let night = SleepSession {
             start: ts(0),
@@ -410,6 +543,33 @@ mod tests {
             .query_row("SELECT count(*) FROM source", [], |row| row.get(0))
             .expect("counts");
         assert_eq!(sources, 1);
+    }
+
+    #[test]
+    fn a_version_2_file_with_a_content_id_that_is_not_a_uuid_stays_at_version_2() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("v2.db");
+        {
+            let mut conn = Connection::open(&path).expect("opens");
+            migrate_to(&mut conn, 2).expect("builds version 2");
+            conn.execute_batch(
+                "INSERT INTO source (identity, name, has_device) VALUES ('w', 'Watch', 0);
+                 INSERT INTO quantity_sample (id, from_platform, stream, kind, value, start_ns, \
+                 start_offset_s, end_ns, end_offset_s, source_id) \
+                 VALUES ('not-a-uuid', 0, 's', 'heart_rate', 60, 0, 0, 0, 0, 1);",
+            )
+            .expect("inserts");
+        }
+        let error = Store::open(&path)
+            .map(|_| ())
+            .expect_err("refuses the upgrade");
+        assert!(!error.to_string().contains("not-a-uuid"), "{error}");
+        let conn = Connection::open(&path).expect("opens");
+        assert_eq!(version(&conn).expect("reads"), 2);
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM quantity_sample", [], |row| row.get(0))
+            .expect("counts");
+        assert_eq!(rows, 1);
     }
 
     #[test]

@@ -13,12 +13,12 @@ use super::error::{Result, StoreError};
 use crate::health::{DeviceInfo, DeviceKind, Source};
 
 /// Source ids already looked up in the current transaction, by identity, and the last source
-/// asked for: an export's records come in long runs from one source, and comparing with the last
-/// one is cheaper than writing its identity key for every record.
+/// asked for with its id and identity: an export's records come in long runs from one source, and
+/// comparing with the last one is cheaper than writing its identity key for every record.
 #[derive(Debug, Default)]
 pub(crate) struct SourceCache {
     by_identity: HashMap<String, i64>,
-    last: Option<(Source, i64)>,
+    last: Option<(Source, i64, String)>,
 }
 
 impl SourceCache {
@@ -35,40 +35,48 @@ pub(crate) const COLUMNS: &str = "s.name, s.bundle_id, s.version, s.has_device, 
 
 /// The id of `source`'s row, inserting it when new.
 pub(crate) fn id_of(tx: &Transaction<'_>, source: &Source, cache: &mut SourceCache) -> Result<i64> {
-    if let Some((last, id)) = &cache.last
-        && last == source
-    {
-        return Ok(*id);
+    id_and_identity(tx, source, cache).map(|(id, _)| id)
+}
+
+/// [`id_of`], with the source's identity (the text [`Source::write_key`] writes, which content
+/// keys end with).
+pub(crate) fn id_and_identity<'c>(
+    tx: &Transaction<'_>,
+    source: &Source,
+    cache: &'c mut SourceCache,
+) -> Result<(i64, &'c str)> {
+    if !matches!(&cache.last, Some((last, _, _)) if last == source) {
+        let mut identity = String::new();
+        source.write_key(&mut identity);
+        let id = id_by_identity(tx, source, &identity, &mut cache.by_identity)?;
+        cache.last = Some((source.clone(), id, identity));
     }
-    let id = id_by_identity(tx, source, &mut cache.by_identity)?;
-    cache.last = Some((source.clone(), id));
-    Ok(id)
+    match &cache.last {
+        Some((_, id, identity)) => Ok((*id, identity)),
+        // Unreachable: set just above unless it already held `source`.
+        None => Err(StoreError::Corrupt { column: "source" }),
+    }
 }
 
 /// [`id_of`] without the last-source shortcut.
 fn id_by_identity(
     tx: &Transaction<'_>,
     source: &Source,
+    identity: &str,
     cache: &mut HashMap<String, i64>,
 ) -> Result<i64> {
-    let mut identity = String::new();
-    source.write_key(&mut identity);
-    if let Some(id) = cache.get(&identity) {
+    if let Some(id) = cache.get(identity) {
         return Ok(*id);
     }
     let known: Option<i64> = tx
         .prepare_cached("SELECT id FROM source WHERE identity = ?1")
-        .and_then(|mut statement| {
-            statement
-                .query_row([&identity], |row| row.get(0))
-                .optional()
-        })
+        .and_then(|mut statement| statement.query_row([identity], |row| row.get(0)).optional())
         .map_err(|e| StoreError::sqlite("looking up a source", &e))?;
     let id = match known {
         Some(id) => id,
-        None => insert(tx, source, &identity)?,
+        None => insert(tx, source, identity)?,
     };
-    cache.insert(identity, id);
+    cache.insert(identity.to_owned(), id);
     Ok(id)
 }
 
