@@ -12,6 +12,7 @@
 //!   ([`assess_history`]).
 //! - [`score`]: the points of each component and the colour bands.
 //! - [`flags`]: overreaching and illness flags for the member and the clinic.
+//! - [`history`]: readiness and its trends over a range, read from the store.
 //! - [`report`]: what a day's readiness says (serialised for the CLI and the FFI).
 //! - [`settings`]: every weight and threshold, with its default and source.
 //! - [`synthetic`]: generated member histories whose physiology is known (tests, benchmark, demo).
@@ -25,6 +26,7 @@ pub mod assess;
 pub mod baseline;
 pub mod error;
 pub mod flags;
+pub mod history;
 pub mod inputs;
 pub mod report;
 pub mod score;
@@ -41,6 +43,7 @@ pub use baseline::{
 };
 pub use error::ReadinessError;
 pub use flags::{Flag, FlagCategory, FlagCode};
+pub use history::{HistoryError, HistorySettings, ReadinessHistory, TrendDay, readiness_history};
 pub use inputs::{DailyInputs, LoadKind, MemberProfile, TrimpHeartRates, daily_inputs};
 pub use report::{
     Component, ComponentBaseline, ComponentName, DayReadiness, MissingInput, ReadinessState,
