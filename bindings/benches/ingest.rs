@@ -10,7 +10,7 @@
 
 use alyze::samples::FfiQuantitySample;
 use alyze::store::AlyzeStore;
-use alyze_core::health::{DeviceInfo, DeviceKind, QuantityKind};
+use alyze_core::health::{DeviceInfo, DeviceKind, QuantityKind, Source};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 /// Samples per call.
@@ -48,21 +48,28 @@ fn batch(count: usize) -> Vec<FfiQuantitySample> {
             end_ms: 1_795_824_000_000 + 5_000 * i as i64,
             end_offset_s: 3600,
             zone: Some("Europe/Berlin".to_owned()),
-            source_name: "Apple Watch".to_owned(),
-            source_bundle_id: Some("com.apple.health.8F2A1C3B".to_owned()),
-            source_version: Some("11.1".to_owned()),
-            device: Some(DeviceInfo {
-                name: Some("Apple Watch".to_owned()),
-                manufacturer: Some("Apple Inc.".to_owned()),
-                model: Some("Watch".to_owned()),
-                hardware_version: Some("Watch7,1".to_owned()),
-                firmware_version: None,
-                software_version: Some("11.1".to_owned()),
-                kind: Some(DeviceKind::Watch),
-            }),
+            source: 0,
             platform_id: Some(random_uuid(i as u64)),
         })
         .collect()
+}
+
+/// The batch's one source: the member's Apple Watch.
+fn sources() -> Vec<Source> {
+    vec![Source {
+        name: "Apple Watch".to_owned(),
+        bundle_id: Some("com.apple.health.8F2A1C3B".to_owned()),
+        version: Some("11.1".to_owned()),
+        device: Some(DeviceInfo {
+            name: Some("Apple Watch".to_owned()),
+            manufacturer: Some("Apple Inc.".to_owned()),
+            model: Some("Watch".to_owned()),
+            hardware_version: Some("Watch7,1".to_owned()),
+            firmware_version: None,
+            software_version: Some("11.1".to_owned()),
+            kind: Some(DeviceKind::Watch),
+        }),
+    }]
 }
 
 fn ingest(c: &mut Criterion) {
@@ -77,7 +84,13 @@ fn ingest(c: &mut Criterion) {
             },
             |(dir, store, samples)| {
                 let report = store
-                    .ingest_quantities("healthkit:heart_rate".to_owned(), samples, vec![], None)
+                    .ingest_quantities(
+                        "healthkit:heart_rate".to_owned(),
+                        sources(),
+                        samples,
+                        vec![],
+                        None,
+                    )
                     .unwrap();
                 assert_eq!(report.inserted as usize, SAMPLES);
                 (dir, store)

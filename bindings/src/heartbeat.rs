@@ -2,7 +2,7 @@
 //! and its `HKHeartbeatSeriesQuery` beats, the input of the night's beat-to-beat RMSSD. One series
 //! is about a minute of beats (Apple) or a whole night (a chest strap); a batch of series is one call.
 
-use alyze_core::health::{Beat, DeviceInfo, HeartbeatSeries};
+use alyze_core::health::{Beat, HeartbeatSeries, Source};
 use alyze_core::store::SkipReason;
 
 use crate::samples::{IntoCore, source, timestamp};
@@ -27,14 +27,8 @@ pub struct FfiHeartbeatSeries {
     pub zone: Option<String>,
     /// The beats, in time order.
     pub beats: Vec<Beat>,
-    /// The writing source's display name.
-    pub source_name: String,
-    /// The writing app's bundle identifier.
-    pub source_bundle_id: Option<String>,
-    /// The writing app's version.
-    pub source_version: Option<String>,
-    /// The recording device, when the platform says.
-    pub device: Option<DeviceInfo>,
+    /// Which of the call's `sources` wrote the record (its position in that list).
+    pub source: u32,
     /// The HealthKit UUID of the series sample.
     pub platform_id: Option<String>,
 }
@@ -42,16 +36,11 @@ pub struct FfiHeartbeatSeries {
 impl IntoCore for FfiHeartbeatSeries {
     type Core = HeartbeatSeries;
 
-    fn into_core(self) -> Result<HeartbeatSeries, SkipReason> {
+    fn into_core(self, sources: &[Source]) -> Result<HeartbeatSeries, SkipReason> {
         Ok(HeartbeatSeries {
             start: timestamp("start", self.start_ms, self.start_offset_s, self.zone)?,
             beats: self.beats,
-            source: source(
-                self.source_name,
-                self.source_bundle_id,
-                self.source_version,
-                self.device,
-            ),
+            source: source(sources, self.source)?,
             platform_id: self.platform_id,
         })
     }
@@ -60,6 +49,7 @@ impl IntoCore for FfiHeartbeatSeries {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::samples::tests::sources;
 
     #[test]
     fn a_series_keeps_its_beats_and_gaps() {
@@ -78,13 +68,10 @@ mod tests {
             start_offset_s: -18_000,
             zone: Some("America/New_York".to_owned()),
             beats: beats.clone(),
-            source_name: "Watch".to_owned(),
-            source_bundle_id: None,
-            source_version: None,
-            device: None,
+            source: 1,
             platform_id: Some("HK-SERIES".to_owned()),
         }
-        .into_core()
+        .into_core(&sources())
         .expect("converts");
         assert_eq!(series.beats, beats);
         assert_eq!(series.start.offset_s(), -18_000);

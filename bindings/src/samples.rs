@@ -7,7 +7,9 @@
 //! batch: like a sample the core's validation refuses, it is skipped with its position and the
 //! rest is stored, so one bad row from a third-party app never blocks a night's data.
 
-use alyze_core::health::{DeviceInfo, DeviceKind, QuantityKind, QuantitySample, Source, Timestamp};
+use alyze_core::health::{
+    DeviceInfo, DeviceKind, HealthError, QuantityKind, QuantitySample, Source, Timestamp,
+};
 use alyze_core::store::{IngestReport as CoreIngestReport, SkipReason};
 use chrono::DateTime;
 
@@ -55,6 +57,22 @@ pub enum DeviceKind {
     Unknown,
 }
 
+/// Who wrote a batch's records: the app and the device. A batch lists its sources once and each
+/// record names its source by position (`source`), so that ten thousand samples from one watch do
+/// not carry ten thousand copies of its names across the FFI (each text is encoded by the shell
+/// and decoded here, which was most of the cost of a large batch).
+#[uniffi::remote(Record)]
+pub struct Source {
+    /// The source's display name.
+    pub name: String,
+    /// The writing app: HealthKit bundle identifier or Health Connect package name.
+    pub bundle_id: Option<String>,
+    /// The writing app's version.
+    pub version: Option<String>,
+    /// The recording device, when the platform says.
+    pub device: Option<DeviceInfo>,
+}
+
 /// A recording device (HealthKit `HKDevice`, Health Connect `Device`), without unit identifiers.
 #[uniffi::remote(Record)]
 pub struct DeviceInfo {
@@ -91,14 +109,8 @@ pub struct FfiQuantitySample {
     pub end_offset_s: i32,
     /// The IANA zone, when the platform names it (HealthKit's `HKTimeZone` metadata).
     pub zone: Option<String>,
-    /// The writing source's display name.
-    pub source_name: String,
-    /// The writing app: HealthKit bundle identifier or Health Connect package name.
-    pub source_bundle_id: Option<String>,
-    /// The writing app's version.
-    pub source_version: Option<String>,
-    /// The recording device, when the platform says.
-    pub device: Option<DeviceInfo>,
+    /// Which of the call's `sources` wrote the record (its position in that list).
+    pub source: u32,
     /// The platform's id: HealthKit UUID or Health Connect record id.
     pub platform_id: Option<String>,
 }
@@ -132,8 +144,8 @@ pub struct IngestReport {
 pub(crate) trait IntoCore {
     /// The core's record.
     type Core;
-    /// Builds the core's record.
-    fn into_core(self) -> Result<Self::Core, SkipReason>;
+    /// Builds the core's record, its source taken from the batch's `sources`.
+    fn into_core(self, sources: &[Source]) -> Result<Self::Core, SkipReason>;
 }
 
 /// A batch converted for the core, remembering where each converted record sat in the shell's
@@ -148,15 +160,15 @@ pub(crate) struct Converted<T> {
 }
 
 impl<T> Converted<T> {
-    /// Converts a shell's batch.
-    pub fn of<F: IntoCore<Core = T>>(batch: Vec<F>) -> Self {
+    /// Converts a shell's batch, whose records name their source in `sources`.
+    pub fn of<F: IntoCore<Core = T>>(batch: Vec<F>, sources: &[Source]) -> Self {
         let mut converted = Self {
             records: Vec::with_capacity(batch.len()),
             positions: Vec::with_capacity(batch.len()),
             failed: Vec::new(),
         };
         for (index, sample) in batch.into_iter().enumerate() {
-            match sample.into_core() {
+            match sample.into_core(sources) {
                 Ok(record) => {
                     converted.records.push(record);
                     converted.positions.push(index);
@@ -196,7 +208,7 @@ impl<T> Converted<T> {
 impl IntoCore for FfiQuantitySample {
     type Core = QuantitySample;
 
-    fn into_core(self) -> Result<QuantitySample, SkipReason> {
+    fn into_core(self, sources: &[Source]) -> Result<QuantitySample, SkipReason> {
         let start = timestamp(
             "start",
             self.start_ms,
@@ -209,30 +221,21 @@ impl IntoCore for FfiQuantitySample {
             value: self.value,
             start,
             end,
-            source: source(
-                self.source_name,
-                self.source_bundle_id,
-                self.source_version,
-                self.device,
-            ),
+            source: source(sources, self.source)?,
             platform_id: self.platform_id,
         })
     }
 }
 
-/// The core's source from the flat fields every FFI record carries.
-pub(crate) fn source(
-    name: String,
-    bundle_id: Option<String>,
-    version: Option<String>,
-    device: Option<DeviceInfo>,
-) -> Source {
-    Source {
-        name,
-        bundle_id,
-        version,
-        device,
-    }
+/// The source at position `index` of a batch's `sources`; a position past its end skips the record.
+pub(crate) fn source(sources: &[Source], index: u32) -> Result<Source, SkipReason> {
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| sources.get(i))
+        .cloned()
+        .ok_or(SkipReason::Invalid(HealthError::Malformed {
+            field: "source",
+        }))
 }
 
 /// A core timestamp from epoch milliseconds, an offset and a zone.
@@ -247,7 +250,7 @@ pub(crate) fn timestamp(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn sample(value: f64) -> FfiQuantitySample {
@@ -259,25 +262,33 @@ mod tests {
             end_ms: 1_795_824_000_000,
             end_offset_s: 3600,
             zone: Some("Europe/Berlin".to_owned()),
-            source_name: "Watch".to_owned(),
-            source_bundle_id: Some("com.apple.health".to_owned()),
-            source_version: None,
-            device: Some(DeviceInfo {
-                model: Some("Watch".to_owned()),
-                kind: Some(DeviceKind::Watch),
-                ..DeviceInfo::default()
-            }),
+            source: 1,
             platform_id: Some("A1".to_owned()),
         }
     }
 
+    /// A batch's sources: a phone, then the watch the samples above name.
+    pub(crate) fn sources() -> Vec<Source> {
+        let named = |name: &str| Source {
+            name: name.to_owned(),
+            bundle_id: Some("com.apple.health".to_owned()),
+            version: None,
+            device: Some(DeviceInfo {
+                model: Some(name.to_owned()),
+                kind: Some(DeviceKind::Watch),
+                ..DeviceInfo::default()
+            }),
+        };
+        vec![named("iPhone"), named("Watch")]
+    }
+
     #[test]
     fn a_sample_keeps_its_instants_offsets_and_source() {
-        let core = sample(61.0).into_core().expect("converts");
+        let core = sample(61.0).into_core(&sources()).expect("converts");
         assert_eq!(core.start.utc().timestamp_millis(), 1_795_824_000_000);
         assert_eq!(core.end.offset_s(), 3600);
         assert_eq!(core.start.zone(), Some("Europe/Berlin"));
-        assert_eq!(core.source.bundle_id.as_deref(), Some("com.apple.health"));
+        assert_eq!(core.source, sources()[1]);
         assert_eq!(
             core.source.device.and_then(|d| d.kind),
             Some(DeviceKind::Watch)
@@ -291,8 +302,18 @@ mod tests {
         bad_offset.end_offset_s = 20 * 3600;
         let mut bad_instant = sample(61.0);
         bad_instant.start_ms = i64::MAX;
-        let converted: Converted<QuantitySample> =
-            Converted::of(vec![bad_offset, sample(61.0), bad_instant, sample(999.0)]);
+        let mut unknown_source = sample(61.0);
+        unknown_source.source = 2;
+        let converted: Converted<QuantitySample> = Converted::of(
+            vec![
+                bad_offset,
+                sample(61.0),
+                bad_instant,
+                sample(999.0),
+                unknown_source,
+            ],
+            &sources(),
+        );
         assert_eq!(converted.records.len(), 2);
         // The core sees two samples and refuses its second (the 999 bpm), shell position 3; the
         // reason given here is a stand-in, only its position matters.
@@ -304,8 +325,9 @@ mod tests {
         let report = converted.report(core);
         assert_eq!(report.inserted, 1);
         let positions: Vec<u32> = report.skipped.iter().map(|s| s.index).collect();
-        assert_eq!(positions, [0, 2, 3]);
+        assert_eq!(positions, [0, 2, 3, 4]);
         assert!(report.skipped[0].reason.contains("offset_s"));
         assert!(report.skipped[1].reason.contains("start"));
+        assert!(report.skipped[3].reason.contains("source"));
     }
 }

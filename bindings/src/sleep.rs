@@ -3,7 +3,7 @@
 //! grouped by the shell. Instants cross as in [`crate::samples`]: epoch milliseconds plus offsets.
 //! Each segment carries its own offsets, since a night can cross a DST change or a border.
 
-use alyze_core::health::{DeviceInfo, SleepSegment, SleepSession, SleepStage};
+use alyze_core::health::{SleepSegment, SleepSession, SleepStage, Source};
 use alyze_core::store::SkipReason;
 
 use crate::samples::{IntoCore, source, timestamp};
@@ -60,14 +60,8 @@ pub struct FfiSleepSession {
     pub zone: Option<String>,
     /// The stage segments, in order of start; may be empty.
     pub segments: Vec<FfiSleepSegment>,
-    /// The writing source's display name.
-    pub source_name: String,
-    /// The writing app: HealthKit bundle identifier or Health Connect package name.
-    pub source_bundle_id: Option<String>,
-    /// The writing app's version.
-    pub source_version: Option<String>,
-    /// The recording device, when the platform says.
-    pub device: Option<DeviceInfo>,
+    /// Which of the call's `sources` wrote the record (its position in that list).
+    pub source: u32,
     /// The platform's id (Health Connect record id); `None` for a night grouped from HealthKit
     /// samples, which the store keys by content.
     pub platform_id: Option<String>,
@@ -76,7 +70,7 @@ pub struct FfiSleepSession {
 impl IntoCore for FfiSleepSession {
     type Core = SleepSession;
 
-    fn into_core(self) -> Result<SleepSession, SkipReason> {
+    fn into_core(self, sources: &[Source]) -> Result<SleepSession, SkipReason> {
         let zone = self.zone;
         let segments = self
             .segments
@@ -93,12 +87,7 @@ impl IntoCore for FfiSleepSession {
             start: timestamp("start", self.start_ms, self.start_offset_s, zone.clone())?,
             end: timestamp("end", self.end_ms, self.end_offset_s, zone)?,
             segments,
-            source: source(
-                self.source_name,
-                self.source_bundle_id,
-                self.source_version,
-                self.device,
-            ),
+            source: source(sources, self.source)?,
             platform_id: self.platform_id,
         })
     }
@@ -107,6 +96,7 @@ impl IntoCore for FfiSleepSession {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::samples::tests::sources;
 
     #[test]
     fn a_session_keeps_its_segments_and_their_offsets() {
@@ -124,13 +114,10 @@ mod tests {
                 end_ms: 2 * hour,
                 end_offset_s: 3600,
             }],
-            source_name: "Ring".to_owned(),
-            source_bundle_id: None,
-            source_version: None,
-            device: None,
+            source: 1,
             platform_id: Some("hc-1".to_owned()),
         };
-        let core = session.into_core().expect("converts");
+        let core = session.into_core(&sources()).expect("converts");
         assert_eq!(core.duration_s(), 8.0 * 3600.0);
         assert_eq!(core.segments[0].stage, SleepStage::Deep);
         assert_eq!(core.segments[0].end.offset_s(), 3600);

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use alyze_core::apple_export::{Flow, import_export};
-use alyze_core::health::{HeartbeatSeries, SleepSession, Workout};
+use alyze_core::health::{HeartbeatSeries, SleepSession, Source, Workout};
 use alyze_core::store::{Record, Store};
 use alyze_core::summary::{SummarySettings, daily_summaries};
 use chrono::NaiveDate;
@@ -43,18 +43,20 @@ impl AlyzeStore {
     }
 
     /// Stores one batch of quantity samples from platform stream `stream` (e.g.
-    /// `healthkit:heart_rate`), the ids the platform reports deleted and, when given, the anchor
+    /// `healthkit:heart_rate`), each naming its writer by position in `sources` (listed once per
+    /// batch), the ids the platform reports deleted and, when given, the anchor
     /// (HealthKit `HKQueryAnchor` archived, Health Connect changes token) that follows the batch.
     /// Idempotent: a replayed batch counts as duplicates. Invalid samples are skipped with their
     /// position; the call fails only when the database does, and then stores nothing.
     pub fn ingest_quantities(
         &self,
         stream: String,
+        sources: Vec<Source>,
         samples: Vec<FfiQuantitySample>,
         deleted_ids: Vec<String>,
         anchor: Option<Vec<u8>>,
     ) -> Result<IngestReport, AlyzeError> {
-        let converted = Converted::of(samples);
+        let converted = Converted::of(samples, &sources);
         let report = self.lock().ingest_quantities(
             &stream,
             &converted.records,
@@ -70,11 +72,18 @@ impl AlyzeStore {
     pub fn ingest_sleep_sessions(
         &self,
         stream: String,
+        sources: Vec<Source>,
         sessions: Vec<FfiSleepSession>,
         deleted_ids: Vec<String>,
         anchor: Option<Vec<u8>>,
     ) -> Result<IngestReport, AlyzeError> {
-        self.ingest_records::<_, SleepSession>(&stream, sessions, &deleted_ids, anchor.as_deref())
+        self.ingest_records::<_, SleepSession>(
+            &stream,
+            &sources,
+            sessions,
+            &deleted_ids,
+            anchor.as_deref(),
+        )
     }
 
     /// Stores one batch of workouts from stream `stream`, as [`Self::ingest_quantities`] does
@@ -82,11 +91,18 @@ impl AlyzeStore {
     pub fn ingest_workouts(
         &self,
         stream: String,
+        sources: Vec<Source>,
         workouts: Vec<FfiWorkout>,
         deleted_ids: Vec<String>,
         anchor: Option<Vec<u8>>,
     ) -> Result<IngestReport, AlyzeError> {
-        self.ingest_records::<_, Workout>(&stream, workouts, &deleted_ids, anchor.as_deref())
+        self.ingest_records::<_, Workout>(
+            &stream,
+            &sources,
+            workouts,
+            &deleted_ids,
+            anchor.as_deref(),
+        )
     }
 
     /// Stores one batch of heartbeat series from stream `stream`, as [`Self::ingest_quantities`]
@@ -94,11 +110,18 @@ impl AlyzeStore {
     pub fn ingest_heartbeat_series(
         &self,
         stream: String,
+        sources: Vec<Source>,
         series: Vec<FfiHeartbeatSeries>,
         deleted_ids: Vec<String>,
         anchor: Option<Vec<u8>>,
     ) -> Result<IngestReport, AlyzeError> {
-        self.ingest_records::<_, HeartbeatSeries>(&stream, series, &deleted_ids, anchor.as_deref())
+        self.ingest_records::<_, HeartbeatSeries>(
+            &stream,
+            &sources,
+            series,
+            &deleted_ids,
+            anchor.as_deref(),
+        )
     }
 
     /// The anchor last saved for `stream`; `None` when the stream was never read.
@@ -139,7 +162,7 @@ impl AlyzeStore {
 impl AlyzeStore {
     /// The store, also after a panic in another call: every write is one transaction that rolls
     /// back when dropped unfinished, so a poisoned lock still guards a consistent database.
-    fn lock(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -148,11 +171,12 @@ impl AlyzeStore {
     fn ingest_records<F: IntoCore<Core = K>, K: Record>(
         &self,
         stream: &str,
+        sources: &[Source],
         batch: Vec<F>,
         deleted_ids: &[String],
         anchor: Option<&[u8]>,
     ) -> Result<IngestReport, AlyzeError> {
-        let converted = Converted::of(batch);
+        let converted = Converted::of(batch, sources);
         let report = self
             .lock()
             .ingest::<K>(stream, &converted.records, deleted_ids, anchor)?;
@@ -161,7 +185,7 @@ impl AlyzeStore {
 }
 
 /// A `YYYY-MM-DD` date argument.
-fn date(name: &str, text: &str) -> Result<NaiveDate, AlyzeError> {
+pub(crate) fn date(name: &str, text: &str) -> Result<NaiveDate, AlyzeError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| AlyzeError::InvalidArgument {
         name: name.to_owned(),
         reason: "not a date of the form YYYY-MM-DD".to_owned(),

@@ -6,7 +6,7 @@
 //! the export importer), so neither shell carries a copy of the table. Instants cross as in
 //! [`crate::samples`]: epoch milliseconds plus offsets.
 
-use alyze_core::health::{DeviceInfo, Workout, WorkoutEvent, WorkoutEventKind};
+use alyze_core::health::{Source, Workout, WorkoutEvent, WorkoutEventKind};
 use alyze_core::platform::{health_connect, healthkit};
 use alyze_core::store::SkipReason;
 
@@ -92,14 +92,8 @@ pub struct FfiWorkout {
     pub distance_m: Option<f64>,
     /// Pauses, resumes, laps, segments and markers, in order of start.
     pub events: Vec<FfiWorkoutEvent>,
-    /// The writing source's display name.
-    pub source_name: String,
-    /// The writing app: HealthKit bundle identifier or Health Connect package name.
-    pub source_bundle_id: Option<String>,
-    /// The writing app's version.
-    pub source_version: Option<String>,
-    /// The recording device, when the platform says.
-    pub device: Option<DeviceInfo>,
+    /// Which of the call's `sources` wrote the record (its position in that list).
+    pub source: u32,
     /// HealthKit UUID or Health Connect record id.
     pub platform_id: Option<String>,
 }
@@ -107,7 +101,7 @@ pub struct FfiWorkout {
 impl IntoCore for FfiWorkout {
     type Core = Workout;
 
-    fn into_core(self) -> Result<Workout, SkipReason> {
+    fn into_core(self, sources: &[Source]) -> Result<Workout, SkipReason> {
         let zone = self.zone;
         let events = self
             .events
@@ -144,12 +138,7 @@ impl IntoCore for FfiWorkout {
             max_heart_rate_bpm: self.max_heart_rate_bpm,
             distance_m: self.distance_m,
             events,
-            source: source(
-                self.source_name,
-                self.source_bundle_id,
-                self.source_version,
-                self.device,
-            ),
+            source: source(sources, self.source)?,
             platform_id: self.platform_id,
         })
     }
@@ -160,6 +149,7 @@ mod tests {
     use alyze_core::health::ActivityType;
 
     use super::*;
+    use crate::samples::tests::sources;
 
     fn workout(activity: PlatformActivity) -> FfiWorkout {
         FfiWorkout {
@@ -181,10 +171,7 @@ mod tests {
                 end_ms: 600_000,
                 end_offset_s: 0,
             }],
-            source_name: "Watch".to_owned(),
-            source_bundle_id: None,
-            source_version: None,
-            device: None,
+            source: 1,
             platform_id: None,
         }
     }
@@ -197,12 +184,12 @@ mod tests {
             indoor: Some(true),
             swimming_location: None,
         })
-        .into_core()
+        .into_core(&sources())
         .expect("converts");
         assert_eq!(indoor.activity, ActivityType::IndoorCycling);
         assert_eq!(indoor.events[0].kind, WorkoutEventKind::Pause);
         let yoga = workout(PlatformActivity::HealthConnect { exercise_type: 83 })
-            .into_core()
+            .into_core(&sources())
             .expect("converts");
         assert_eq!(yoga.activity, ActivityType::Yoga);
     }

@@ -36,9 +36,17 @@ def sample(i: int, value: float = 60.0) -> alyze.FfiQuantitySample:
         end_ms=at,
         end_offset_s=3600,
         zone="Europe/Berlin",
-        source_name="Alex's Apple Watch",
-        source_bundle_id="com.apple.health.7F3A",
-        source_version="11.1",
+        source=0,
+        platform_id=f"HK-{i:05d}",
+    )
+
+
+# The writers of the batches, listed once per call; records name theirs by position.
+SOURCES = [
+    alyze.Source(
+        name="Alex's Apple Watch",
+        bundle_id="com.apple.health.7F3A",
+        version="11.1",
         device=alyze.DeviceInfo(
             name="Apple Watch",
             manufacturer="Apple Inc.",
@@ -48,8 +56,9 @@ def sample(i: int, value: float = 60.0) -> alyze.FfiQuantitySample:
             software_version="11.1",
             kind=alyze.DeviceKind.WATCH,
         ),
-        platform_id=f"HK-{i:05d}",
-    )
+    ),
+    alyze.Source(name="Oura", bundle_id="com.ouraring.oura", version=None, device=None),
+]
 
 
 @pytest.fixture
@@ -60,42 +69,29 @@ def store(tmp_path):
 def test_a_batch_of_10000_samples_is_one_call_and_replays_as_duplicates(store):
     batch = [sample(i, 55.0 + i % 40) for i in range(BATCH)]
 
-    report = store.ingest_quantities(STREAM, batch, [], b"anchor-1")
+    report = store.ingest_quantities(STREAM, SOURCES, batch, [], b"anchor-1")
     assert (report.inserted, report.updated, report.duplicates, report.deleted) == (BATCH, 0, 0, 0)
     assert report.skipped == []
 
-    replay = store.ingest_quantities(STREAM, batch, [], b"anchor-1")
+    replay = store.ingest_quantities(STREAM, SOURCES, batch, [], b"anchor-1")
     assert (replay.inserted, replay.duplicates) == (0, BATCH)
-
-
-def test_the_ingest_of_10000_samples_in_one_call_is_timed(tmp_path, capsys):
-    """Prints the median time of the call as seen from Python; never asserts it."""
-    batch = [sample(i) for i in range(BATCH)]
-    times = []
-    for run in range(5):
-        fresh = alyze.AlyzeStore.open(str(tmp_path / f"timed-{run}.db"))
-        start = time.perf_counter()
-        fresh.ingest_quantities(STREAM, batch, [], None)
-        times.append(time.perf_counter() - start)
-    with capsys.disabled():
-        print(f"\ningest of {BATCH} samples in one call: median {sorted(times)[2] * 1000:.1f} ms")
 
 
 def test_deletions_become_tombstones_that_a_replay_does_not_resurrect(store):
     batch = [sample(i) for i in range(10)]
-    store.ingest_quantities(STREAM, batch, [], None)
+    store.ingest_quantities(STREAM, SOURCES, batch, [], None)
 
-    report = store.ingest_quantities(STREAM, [], ["HK-00003", "HK-00004", "never-seen"], None)
+    report = store.ingest_quantities(STREAM, SOURCES, [], ["HK-00003", "HK-00004", "never-seen"], None)
     assert report.deleted == 2
 
-    replay = store.ingest_quantities(STREAM, batch, [], None)
+    replay = store.ingest_quantities(STREAM, SOURCES, batch, [], None)
     assert (replay.inserted, replay.duplicates) == (0, 10)
 
 
 def test_the_anchor_is_saved_with_its_batch_and_read_back(store):
     assert store.anchor(STREAM) is None
     anchor = bytes(range(256))
-    store.ingest_quantities(STREAM, [sample(0)], [], anchor)
+    store.ingest_quantities(STREAM, SOURCES, [sample(0)], [], anchor)
     assert store.anchor(STREAM) == anchor
     assert store.anchor("healthkit:hrv_sdnn") is None
 
@@ -106,7 +102,7 @@ def test_bad_samples_are_skipped_with_their_position_and_no_value(store):
     bad_offset.end_offset_s = 20 * 3600
     batch = [sample(0), bad_value, sample(2), bad_offset]
 
-    report = store.ingest_quantities(STREAM, batch, [], None)
+    report = store.ingest_quantities(STREAM, SOURCES, batch, [], None)
     assert report.inserted == 2
     assert [s.index for s in report.skipped] == [1, 3]
     assert "value" in report.skipped[0].reason
@@ -125,7 +121,7 @@ def test_a_malformed_date_is_a_typed_error(store):
 def test_a_resting_heart_rate_shows_in_the_days_summary(store):
     resting = sample(600, value=52.0)  # 10:00 local
     resting.kind = alyze.QuantityKind.RESTING_HEART_RATE
-    store.ingest_quantities("healthkit:resting_heart_rate", [resting], [], None)
+    store.ingest_quantities("healthkit:resting_heart_rate", SOURCES, [resting], [], None)
 
     days = store.daily_summaries("2026-11-27", "2026-11-28")
     assert [d.date for d in days] == ["2026-11-27", "2026-11-28"]
@@ -209,19 +205,16 @@ def night(platform_id: str = "hc-night-1") -> alyze.FfiSleepSession:
             segment(alyze.SleepStage.DEEP, 3, 5),
             segment(alyze.SleepStage.REM, 5, 8),
         ],
-        source_name="Oura",
-        source_bundle_id="com.ouraring.oura",
-        source_version=None,
-        device=None,
+        source=1,
         platform_id=platform_id,
     )
 
 
 def test_a_sleep_session_batch_is_stored_once_and_is_the_nights_summary(store):
-    report = store.ingest_sleep_sessions("health_connect:sleep", [night()], [], b"hc-token")
+    report = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, [night()], [], b"hc-token")
     assert (report.inserted, report.skipped) == (1, [])
     assert store.anchor("health_connect:sleep") == b"hc-token"
-    replay = store.ingest_sleep_sessions("health_connect:sleep", [night()], [], None)
+    replay = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, [night()], [], None)
     assert (replay.inserted, replay.duplicates) == (0, 1)
 
     [day] = store.daily_summaries("2026-11-28", "2026-11-28")
@@ -231,7 +224,7 @@ def test_a_sleep_session_batch_is_stored_once_and_is_the_nights_summary(store):
     assert day.sleep.deep_s == pytest.approx(2 * 3600)
     assert day.sleep.wake_time.offset_s == 3600
 
-    deleted = store.ingest_sleep_sessions("health_connect:sleep", [], ["hc-night-1"], None)
+    deleted = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, [], ["hc-night-1"], None)
     assert deleted.deleted == 1
     [day] = store.daily_summaries("2026-11-28", "2026-11-28")
     assert day.sleep is None
@@ -240,7 +233,7 @@ def test_a_sleep_session_batch_is_stored_once_and_is_the_nights_summary(store):
 def test_a_session_whose_segment_ends_before_it_starts_is_skipped(store):
     bad = night("hc-night-2")
     bad.segments[1].end_ms = bad.segments[1].start_ms - 1
-    report = store.ingest_sleep_sessions("health_connect:sleep", [night(), bad], [], None)
+    report = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, [night(), bad], [], None)
     assert report.inserted == 1
     assert [s.index for s in report.skipped] == [1]
 
@@ -269,15 +262,12 @@ def test_a_workout_batch_maps_the_platform_activity_and_shows_in_the_summary(sto
                 end_offset_s=3600,
             )
         ],
-        source_name="Alex's Apple Watch",
-        source_bundle_id="com.apple.health",
-        source_version=None,
-        device=None,
+        source=0,
         platform_id="HK-WORKOUT-1",
     )
-    report = store.ingest_workouts("healthkit:workouts", [workout], [], b"hk-anchor")
+    report = store.ingest_workouts("healthkit:workouts", SOURCES, [workout], [], b"hk-anchor")
     assert report.inserted == 1
-    assert store.ingest_workouts("healthkit:workouts", [workout], [], None).duplicates == 1
+    assert store.ingest_workouts("healthkit:workouts", SOURCES, [workout], [], None).duplicates == 1
 
     [day] = store.daily_summaries("2026-11-28", "2026-11-28")
     [summary] = day.workouts
@@ -293,13 +283,19 @@ def test_a_heartbeat_series_batch_is_stored_once(store):
         start_offset_s=3600,
         zone=None,
         beats=beats,
-        source_name="Alex's Apple Watch",
-        source_bundle_id=None,
-        source_version=None,
-        device=None,
+        source=0,
         platform_id="HK-SERIES-1",
     )
-    report = store.ingest_heartbeat_series("healthkit:heartbeat_series", [series], [], b"a")
+    report = store.ingest_heartbeat_series("healthkit:heartbeat_series", SOURCES, [series], [], b"a")
     assert (report.inserted, report.skipped) == (1, [])
-    replay = store.ingest_heartbeat_series("healthkit:heartbeat_series", [series], [], None)
+    replay = store.ingest_heartbeat_series("healthkit:heartbeat_series", SOURCES, [series], [], None)
     assert replay.duplicates == 1
+
+
+def test_a_sample_naming_a_source_past_the_list_is_skipped_by_position(store):
+    stray = sample(1)
+    stray.source = len(SOURCES)
+    report = store.ingest_quantities(STREAM, SOURCES, [sample(0), stray], [], None)
+    assert report.inserted == 1
+    assert [s.index for s in report.skipped] == [1]
+    assert "source" in report.skipped[0].reason

@@ -31,9 +31,16 @@ import uniffi.alyze.Outcome
 import uniffi.alyze.PlatformActivity
 import uniffi.alyze.QuantityKind
 import uniffi.alyze.SleepStage
+import uniffi.alyze.Source
 import uniffi.alyze.TrainingClass
 
 private const val STREAM = "health_connect:heart_rate"
+
+/** The writers of the batches below, listed once per call; records name theirs by position. */
+private val SOURCES = listOf(
+    Source("Pixel Watch", "com.google.android.apps.fitness", null, DeviceInfo(null, "Google", "Pixel Watch 3", null, null, null, DeviceKind.WATCH)),
+    Source("Oura", "com.ouraring.oura", null, null),
+)
 
 /** 2026-11-28T00:00:00Z; samples are one a minute from there, at +01:00. */
 private const val BASE_MS = 1_795_824_000_000L
@@ -52,10 +59,7 @@ private fun sample(i: Int, value: Double = 60.0, kind: QuantityKind = QuantityKi
         endMs = at,
         endOffsetS = 3600,
         zone = null,
-        sourceName = "Pixel Watch",
-        sourceBundleId = "com.google.android.apps.fitness",
-        sourceVersion = null,
-        device = DeviceInfo(null, "Google", "Pixel Watch 3", null, null, null, DeviceKind.WATCH),
+        source = 0u,
         platformId = "hc-$i",
     )
 }
@@ -74,10 +78,7 @@ private fun night(): FfiSleepSession {
             FfiSleepSegment(SleepStage.LIGHT, start, 3600, start + 5 * hour, 3600),
             FfiSleepSegment(SleepStage.DEEP, start + 5 * hour, 3600, start + 8 * hour, 3600),
         ),
-        sourceName = "Oura",
-        sourceBundleId = "com.ouraring.oura",
-        sourceVersion = null,
-        device = null,
+        source = 1u,
         platformId = "hc-night-1",
     )
 }
@@ -103,12 +104,12 @@ class StoreBindingsTest {
     fun `a batch of 10000 samples is one call and replays as duplicates`() {
         newStore().use { store ->
             val batch = List(BATCH) { sample(it, 55.0 + it % 40) }
-            val report = store.ingestQuantities(STREAM, batch, emptyList(), "token-1".toByteArray())
+            val report = store.ingestQuantities(STREAM, SOURCES, batch, emptyList(), "token-1".toByteArray())
             assertEquals(BATCH.toUInt(), report.inserted)
             assertEquals(0u, report.duplicates)
             assertTrue(report.skipped.isEmpty())
 
-            val replay = store.ingestQuantities(STREAM, batch, emptyList(), null)
+            val replay = store.ingestQuantities(STREAM, SOURCES, batch, emptyList(), null)
             assertEquals(0u, replay.inserted)
             assertEquals(BATCH.toUInt(), replay.duplicates)
         }
@@ -118,11 +119,11 @@ class StoreBindingsTest {
     fun `deletions, the anchor and skipped samples`() {
         newStore().use { store ->
             assertNull(store.anchor(STREAM))
-            store.ingestQuantities(STREAM, List(5) { sample(it) }, emptyList(), null)
+            store.ingestQuantities(STREAM, SOURCES, List(5) { sample(it) }, emptyList(), null)
 
             val token = byteArrayOf(0, 1, 2, -1)
             val batch = listOf(sample(10), sample(11, value = 512.0), sample(12))
-            val report = store.ingestQuantities(STREAM, batch, listOf("hc-1", "hc-2", "unknown"), token)
+            val report = store.ingestQuantities(STREAM, SOURCES, batch, listOf("hc-1", "hc-2", "unknown"), token)
             assertEquals(2u, report.inserted)
             assertEquals(2u, report.deleted)
             assertEquals(listOf(1u), report.skipped.map { it.index })
@@ -136,6 +137,7 @@ class StoreBindingsTest {
         newStore().use { store ->
             store.ingestQuantities(
                 "health_connect:resting_heart_rate",
+                SOURCES,
                 listOf(sample(600, 49.0, QuantityKind.RESTING_HEART_RATE)),
                 emptyList(),
                 null,
@@ -174,9 +176,9 @@ class StoreBindingsTest {
     @Test
     fun `a sleep session batch is stored once and is the night of the summary`() {
         newStore().use { store ->
-            val report = store.ingestSleepSessions("health_connect:sleep", listOf(night()), emptyList(), null)
+            val report = store.ingestSleepSessions("health_connect:sleep", SOURCES, listOf(night()), emptyList(), null)
             assertEquals(1u, report.inserted)
-            val replay = store.ingestSleepSessions("health_connect:sleep", listOf(night()), emptyList(), null)
+            val replay = store.ingestSleepSessions("health_connect:sleep", SOURCES, listOf(night()), emptyList(), null)
             assertEquals(1u, replay.duplicates)
 
             val sleep = store.dailySummaries("2026-11-28", "2026-11-28")[0].sleep ?: fail("no night")
@@ -203,13 +205,10 @@ class StoreBindingsTest {
                 maxHeartRateBpm = null,
                 distanceM = 7400.0,
                 events = emptyList(),
-                sourceName = "Pixel Watch",
-                sourceBundleId = "com.google.android.apps.fitness",
-                sourceVersion = null,
-                device = null,
+                source = 0u,
                 platformId = "hc-run-1",
             )
-            assertEquals(1u, store.ingestWorkouts("health_connect:exercise", listOf(run), emptyList(), null).inserted)
+            assertEquals(1u, store.ingestWorkouts("health_connect:exercise", SOURCES, listOf(run), emptyList(), null).inserted)
             val workouts = store.dailySummaries("2026-11-28", "2026-11-28")[0].workouts
             assertEquals(listOf(TrainingClass.ENDURANCE), workouts.map { it.trainingClass })
         }
@@ -219,9 +218,9 @@ class StoreBindingsTest {
     fun `a heartbeat series batch is stored once`() {
         newStore().use { store ->
             val beats = List(64) { Beat(it * 0.95, it == 30) }
-            val series = FfiHeartbeatSeries(BASE_MS, 3600, null, beats, "Watch", null, null, null, "HK-SERIES-1")
-            assertEquals(1u, store.ingestHeartbeatSeries("healthkit:heartbeat_series", listOf(series), emptyList(), null).inserted)
-            assertEquals(1u, store.ingestHeartbeatSeries("healthkit:heartbeat_series", listOf(series), emptyList(), null).duplicates)
+            val series = FfiHeartbeatSeries(BASE_MS, 3600, null, beats, 0u, "HK-SERIES-1")
+            assertEquals(1u, store.ingestHeartbeatSeries("healthkit:heartbeat_series", SOURCES, listOf(series), emptyList(), null).inserted)
+            assertEquals(1u, store.ingestHeartbeatSeries("healthkit:heartbeat_series", SOURCES, listOf(series), emptyList(), null).duplicates)
         }
     }
 }
