@@ -168,6 +168,12 @@ pub fn write_chart(data: &TrendData, path: &Path) -> Result<(), ChartError> {
     }
 }
 
+/// Checks that `path` names a format [`write_chart`] writes (`.svg` or `.png`), so that a caller
+/// can refuse a bad file name before it computes what to draw.
+pub fn check_extension(path: &Path) -> Result<(), ChartError> {
+    format_of(path).map(|_| ())
+}
+
 /// The format named by the file's extension.
 fn format_of(path: &Path) -> Result<Format, ChartError> {
     let extension = path

@@ -7,6 +7,12 @@
 //!    quirks of real exports) imported into a fresh store, and the daily summaries the readiness
 //!    engine reads. The store lives in a temporary directory that is removed afterwards: the demo
 //!    never touches the member's own data directory.
+//! 3. Their morning: the readiness of the export's last day with data (the call, the score, the
+//!    reasons, the flags) with the default profile ([`crate::profile`]), and the trend chart of the
+//!    last [`CHART_DAYS`] days. The chart is drawn in the temporary directory and then moved next
+//!    to it, to [`CHART_FILE`] in the system's temporary directory (replaced by each run), so the
+//!    path printed still opens after the demo has cleaned up. The default export's 90 days give
+//!    the 60-day normal range and the 14 nights of HRV a baseline needs, so the member is scored.
 
 use std::path::PathBuf;
 
@@ -15,14 +21,21 @@ use alyze_core::hrv::{self, HrvSettings, NightSettings, RrUnit, parse_rr_text};
 use alyze_core::store::Store;
 use alyze_core::summary::{SummarySettings, daily_summaries, latest_day_with_data};
 use anyhow::{Context, Result, anyhow};
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 
 use crate::hrv::{quality_word, table};
+use crate::profile::Resolved;
 
 /// The 5-minute public recording: a morning reading.
 const SHORT: &str = include_str!("../../data/hrv/pyhrv_sample_nni_short.txt");
 /// The 1-hour public recording: stands in for a night.
 const LONG: &str = include_str!("../../data/hrv/pyhrv_sample_nni_long.txt");
+
+/// Days in the demo's trend chart.
+pub const CHART_DAYS: u64 = 90;
+
+/// The demo's chart, in the system's temporary directory.
+pub const CHART_FILE: &str = "alyze-demo-trends.svg";
 
 /// Runs the demo.
 pub fn run() -> Result<()> {
@@ -139,5 +152,38 @@ fn watch_story() -> Result<()> {
         .context("summarising the days")?;
     println!("\nThe last week, day by day: what the readiness engine will read each morning\n");
     print!("{}", crate::summary::table(&days));
+    morning_story(&store, last, &dir)
+}
+
+/// Part 3: the call of the last day, its reasons, and the chart of the last months.
+fn morning_story(store: &Store, last: NaiveDate, dir: &DemoDir) -> Result<()> {
+    // The generated member has no profile: the default one, said once here rather than with the
+    // "set it with --sex" note meant for a member at the command line.
+    let resolved = Resolved {
+        sex_is_default: false,
+        ..Resolved::default_profile()
+    };
+    let day = crate::readiness::day_readiness(store, last, &resolved)?;
+    println!(
+        "\nThe member's morning: the readiness of their latest day (default profile: {} \
+         constants)\n",
+        crate::profile::sex_word(resolved.profile.sex)
+    );
+    print!("{}", crate::readiness::to_text(&day, &resolved));
+
+    let first = last
+        .checked_sub_days(Days::new(CHART_DAYS - 1))
+        .ok_or_else(|| anyhow!("the generated export's dates are out of range"))?;
+    let drawn = dir.0.join(CHART_FILE);
+    crate::trends::write_trends(store, first, last, &resolved, &drawn)?;
+    let kept = std::env::temp_dir().join(CHART_FILE);
+    // A rename within one file system replaces the previous run's chart in one step.
+    std::fs::rename(&drawn, &kept)
+        .with_context(|| format!("moving the chart to {}", kept.display()))?;
+    println!(
+        "\nTrends of {first} to {last} (HRV with its normal band, resting HR, sleep, load, \
+         readiness):\n  {}",
+        kept.display()
+    );
     Ok(())
 }

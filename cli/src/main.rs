@@ -3,14 +3,14 @@
 //! Each subcommand lives in a module named for what it does; this file only parses the command
 //! line, resolves the data directory and turns an error into a message and a non-zero exit.
 
-// Wired by the `trends` command (issue 4, item 5), which is still being written; until then
-// only the tests call it.
-#[allow(dead_code)]
 mod chart;
 mod demo;
 mod hrv;
 mod import;
+mod profile;
+mod readiness;
 mod summary;
+mod trends;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +44,10 @@ enum Command {
     Import(import::ImportArgs),
     /// Daily summaries: the night's sleep and HRV, resting HR, workouts and load, check-in.
     Summary(summary::SummaryArgs),
+    /// Today's readiness: push, maintain or recover, the score and the reasons.
+    Readiness(readiness::ReadinessArgs),
+    /// A chart of readiness and its inputs over a range of days (SVG or PNG).
+    Trends(trends::TrendsArgs),
 }
 
 impl Cli {
@@ -66,6 +70,8 @@ fn main() -> ExitCode {
         Command::Demo => demo::run(),
         Command::Import(args) => cli.data_dir().and_then(|dir| import::run(args, &dir)),
         Command::Summary(args) => cli.data_dir().and_then(|dir| summary::run(args, &dir)),
+        Command::Readiness(args) => cli.data_dir().and_then(|dir| readiness::run(args, &dir)),
+        Command::Trends(args) => cli.data_dir().and_then(|dir| trends::run(args, &dir)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

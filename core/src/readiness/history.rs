@@ -109,13 +109,22 @@ pub fn readiness_history(
         .ok_or(HistoryError::OutOfRange)?;
     settings.readiness.validate()?;
     let summaries = daily_summaries(store, start, to, &settings.summary)?;
-    let inputs = daily_inputs(&summaries, profile, &settings.readiness.inputs)?;
+    // The member's history starts at their first day with data, not at the look-back's first
+    // day: days before it are not days without training or sleep, and counting them would read
+    // a new member's first weeks of load against an empty chronic load (false ACWR and TSB flags).
+    let asked = usize::try_from((from - start).num_days()).map_err(|_| HistoryError::OutOfRange)?;
+    let first = summaries
+        .iter()
+        .position(|day| day.has_data())
+        .map_or(asked, |first| first.min(asked));
+    let summaries = &summaries[first..];
+    let skip = asked - first;
+    let inputs = daily_inputs(summaries, profile, &settings.readiness.inputs)?;
     let assessed = assess_inputs(&inputs, profile.sex, &settings.readiness)?;
     let baseline = &settings.readiness.baseline;
     let hrv = hrv_baseline(&inputs.hrv, &baseline.hrv).map_err(ReadinessError::from)?;
     let sleep =
         sleep_against_need(&inputs.sleep_s, &baseline.sleep).map_err(ReadinessError::from)?;
-    let skip = usize::try_from((from - start).num_days()).map_err(|_| HistoryError::OutOfRange)?;
     let hours = |s: f64| s / 3600.0;
     let trends = (skip..inputs.dates.len())
         .map(|i| TrendDay {
@@ -135,4 +144,105 @@ pub fn readiness_history(
         days: assessed.into_iter().skip(skip).collect(),
         trends,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use chrono::Days;
+
+    use super::*;
+    use crate::apple_export::{Flow, SyntheticExport, import_export};
+    use crate::load::Sex;
+    use crate::readiness::{FlagCode, assess_history};
+
+    /// A store holding a generated export of `days` days, and the export's last day.
+    fn imported(days: u32) -> (Store, NaiveDate) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.zip");
+        let export = SyntheticExport {
+            days,
+            ..SyntheticExport::default()
+        };
+        export.write_zip(&path).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        import_export(&mut store, &path, |_| Flow::Continue).unwrap();
+        let last = export
+            .start_date
+            .checked_add_days(Days::new(u64::from(days) - 1))
+            .unwrap();
+        (store, last)
+    }
+
+    #[test]
+    fn a_week_of_history_matches_the_engine_on_the_same_summaries() {
+        // 40 days: more than the 14 nights of HRV a baseline needs, so the week is scored, and
+        // well inside the 180-day look-back, so the look-back covers the whole store.
+        let (store, last) = imported(40);
+        let from = last.checked_sub_days(Days::new(6)).unwrap();
+        let settings = HistorySettings::default();
+        let profile = MemberProfile::new(Sex::Female);
+        let history = readiness_history(&store, from, last, &profile, &settings).unwrap();
+
+        assert_eq!(history.days.len(), 7);
+        assert_eq!(history.trends.len(), 7);
+        let expected_dates: Vec<NaiveDate> = from.iter_days().take(7).collect();
+        let day_dates: Vec<NaiveDate> = history.days.iter().map(|d| d.date).collect();
+        let trend_dates: Vec<NaiveDate> = history.trends.iter().map(|t| t.date).collect();
+        assert_eq!(day_dates, expected_dates);
+        assert_eq!(trend_dates, expected_dates);
+        for (day, trend) in history.days.iter().zip(&history.trends) {
+            assert_eq!(day.score, trend.score, "{}", day.date);
+        }
+
+        // The same as the engine on the member's whole history, which starts at their first day
+        // with data (the look-back reaches before it).
+        let first = last.checked_sub_days(Days::new(39)).unwrap();
+        let summaries = daily_summaries(&store, first, last, &settings.summary).unwrap();
+        let all = assess_history(&summaries, &profile, &settings.readiness).unwrap();
+        assert_eq!(history.days, all[all.len() - 7..]);
+        assert!(
+            history.days.iter().any(|d| d.score.is_some()),
+            "40 days of data score some of the last week"
+        );
+    }
+
+    #[test]
+    fn a_new_members_first_weeks_are_not_read_against_empty_days_before_them() {
+        let (store, last) = imported(40);
+        let first = last.checked_sub_days(Days::new(39)).unwrap();
+        let profile = MemberProfile::new(Sex::Female);
+        let history =
+            readiness_history(&store, first, last, &profile, &HistorySettings::default()).unwrap();
+        assert_eq!(history.days.len(), 40);
+        // With the look-back's empty days counted as rest days, a normal first week of training
+        // read as a load spike (ACWR and TSB flags from the first days).
+        let load_flags: Vec<NaiveDate> = history
+            .days
+            .iter()
+            .filter(|day| {
+                day.flags
+                    .iter()
+                    .any(|f| matches!(f.code, FlagCode::AcwrHigh | FlagCode::TsbLow))
+            })
+            .map(|day| day.date)
+            .collect();
+        assert_eq!(load_flags, []);
+    }
+
+    #[test]
+    fn a_range_that_ends_before_it_starts_is_refused() {
+        let store = Store::open_in_memory().unwrap();
+        let day = NaiveDate::from_ymd_opt(2022, 10, 1).unwrap();
+        let error = readiness_history(
+            &store,
+            day,
+            day.pred_opt().unwrap(),
+            &MemberProfile::new(Sex::Male),
+            &HistorySettings::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(error, HistoryError::EmptyRange), "{error}");
+    }
 }
