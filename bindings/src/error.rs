@@ -9,6 +9,8 @@
 use alyze_core::apple_export::{ImportError, ParseError};
 use alyze_core::health::HealthError;
 use alyze_core::hrv::HrvError;
+use alyze_core::load::LoadError;
+use alyze_core::readiness::{BaselineError, HistoryError, ReadinessError};
 use alyze_core::store::StoreError;
 use alyze_core::summary::SummaryError;
 
@@ -64,7 +66,9 @@ pub enum AlyzeError {
         /// What is wrong with it.
         reason: String,
     },
-    /// A health record was refused by the data model's validation.
+    /// A health record was refused by the data model's validation, or the readiness engine refused
+    /// the daily series built from the stored records (which the core's checks should make
+    /// impossible: the reason names the day's position or the series, never a value).
     #[error("invalid record: {reason}")]
     InvalidRecord {
         /// The field and the problem (never the value).
@@ -212,6 +216,62 @@ impl From<SummaryError> for AlyzeError {
     }
 }
 
+impl From<ReadinessError> for AlyzeError {
+    fn from(error: ReadinessError) -> Self {
+        let setting = |name: &str, reason: &str| Self::InvalidSetting {
+            name: name.to_owned(),
+            reason: reason.to_owned(),
+        };
+        match error {
+            ReadinessError::InvalidSetting { name, reason }
+            | ReadinessError::Baseline(BaselineError::InvalidSetting { name, reason })
+            | ReadinessError::Load(LoadError::InvalidSetting { name, reason }) => {
+                setting(name, reason)
+            }
+            // The profile is an argument of the call; the field is named, never its value.
+            ReadinessError::Profile { field, reason } => Self::InvalidArgument {
+                name: format!("profile.{field}"),
+                reason: reason.to_owned(),
+            },
+            // The series the engine reads are built by the core from stored records: these say the
+            // stored data (or the core) is at fault, by position, with no value in the message.
+            e @ (ReadinessError::NotConsecutive { .. }
+            | ReadinessError::InvalidInput { .. }
+            | ReadinessError::Baseline(BaselineError::MixedMetrics { .. })
+            | ReadinessError::Load(
+                LoadError::NonFinite { .. }
+                | LoadError::Negative { .. }
+                | LoadError::NotPositive { .. }
+                | LoadError::OutOfScale { .. }
+                | LoadError::MaxNotAboveRest
+                | LoadError::AverageAboveMax
+                | LoadError::DayNonFinite { .. }
+                | LoadError::DayNegative { .. },
+            )) => Self::InvalidRecord {
+                reason: e.to_string(),
+            },
+        }
+    }
+}
+
+impl From<HistoryError> for AlyzeError {
+    fn from(error: HistoryError) -> Self {
+        match error {
+            HistoryError::EmptyRange => Self::InvalidArgument {
+                name: "from, to".to_owned(),
+                reason: error.to_string(),
+            },
+            // The first day less the look-back falls off the calendar.
+            HistoryError::OutOfRange => Self::InvalidArgument {
+                name: "from, look_back_days".to_owned(),
+                reason: error.to_string(),
+            },
+            HistoryError::Summary(e) => e.into(),
+            HistoryError::Readiness(e) => e.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,5 +389,69 @@ mod tests {
             error.to_string(),
             "invalid record: value: outside the range 20 to 300"
         );
+    }
+
+    #[test]
+    fn readiness_and_history_errors_name_the_setting_or_argument() {
+        let setting = |name: &str, reason: &str| AlyzeError::InvalidSetting {
+            name: name.into(),
+            reason: reason.into(),
+        };
+        assert_eq!(
+            AlyzeError::from(ReadinessError::InvalidSetting {
+                name: "score.push_from",
+                reason: "r",
+            }),
+            setting("score.push_from", "r")
+        );
+        assert_eq!(
+            AlyzeError::from(ReadinessError::Baseline(BaselineError::InvalidSetting {
+                name: "hrv.normal_range_sd",
+                reason: "r",
+            })),
+            setting("hrv.normal_range_sd", "r")
+        );
+        assert_eq!(
+            AlyzeError::from(HistoryError::Readiness(ReadinessError::Load(
+                LoadError::InvalidSetting {
+                    name: "atl_days",
+                    reason: "r",
+                }
+            ))),
+            setting("atl_days", "r")
+        );
+        assert_eq!(
+            AlyzeError::from(ReadinessError::Profile {
+                field: "max_hr_bpm",
+                reason: "r",
+            }),
+            AlyzeError::InvalidArgument {
+                name: "profile.max_hr_bpm".into(),
+                reason: "r".into(),
+            }
+        );
+        assert!(matches!(
+            AlyzeError::from(ReadinessError::NotConsecutive { day: 3 }),
+            AlyzeError::InvalidRecord { reason } if reason.contains("#3")
+        ));
+        assert!(matches!(
+            AlyzeError::from(ReadinessError::Load(LoadError::DayNegative { day: 2 })),
+            AlyzeError::InvalidRecord { .. }
+        ));
+        for (error, name) in [
+            (HistoryError::EmptyRange, "from, to"),
+            (HistoryError::OutOfRange, "from, look_back_days"),
+        ] {
+            assert!(matches!(
+                AlyzeError::from(error),
+                AlyzeError::InvalidArgument { name: n, .. } if n == name
+            ));
+        }
+        assert!(matches!(
+            AlyzeError::from(HistoryError::Summary(SummaryError::Store(
+                StoreError::NoWal
+            ))),
+            AlyzeError::DatabaseUnusable { .. }
+        ));
     }
 }

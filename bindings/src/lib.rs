@@ -3,10 +3,11 @@
 //!
 //! The crate holds no logic of its own. It mirrors the core's plain records and enums for the
 //! foreign languages ([`hrv`], [`night`], [`samples`], [`sleep`], [`workout`], [`heartbeat`],
-//! [`summary`], [`import`]), maps every core error to the one public [`AlyzeError`] ([`error`]),
+//! [`summary`], [`import`], [`readiness`], [`readiness_settings`]), maps every core error to the one public [`AlyzeError`] ([`error`]),
 //! and exports coarse calls: a whole recording or a whole night in, one report out; and the
 //! member's store ([`store::AlyzeStore`]): a whole platform batch in, daily summaries out, an
-//! export imported with progress and cancellation.
+//! export imported with progress and cancellation, a day's readiness or a range's readiness and
+//! trends out.
 //! Calls are synchronous (the shells call them off the main thread); nothing here is async yet, so
 //! there is no runtime.
 //!
@@ -18,6 +19,8 @@ pub mod heartbeat;
 pub mod hrv;
 pub mod import;
 pub mod night;
+pub mod readiness;
+pub mod readiness_settings;
 pub mod samples;
 pub mod sleep;
 pub mod store;
