@@ -131,7 +131,8 @@ pub struct IngestReport {
     pub inserted: u32,
     /// Records stored before with other content, now replaced.
     pub updated: u32,
-    /// Records already stored as they are, or already deleted: nothing changed.
+    /// Records already stored as they are, or already deleted: nothing changed. This includes a
+    /// record whose deletion came in an earlier batch: it is stored as a tombstone.
     pub duplicates: u32,
     /// Stored records that the batch's deletions turned into tombstones.
     pub deleted: u32,

@@ -12,9 +12,10 @@
 //!   bytes and does not order them; the shell must commit one stream's batches in order. A stale
 //!   anchor is harmless for the data: the platform re-delivers from it, and the re-delivery comes
 //!   back as duplicates, which the last test of that group checks;
-//! - a deletion for a sample the store never saw is not an error and deletes nothing; the store
-//!   keeps no tombstone for it, so that sample, if it arrives later, is stored live (current
-//!   behaviour, see the test's comment);
+//! - a deletion that arrives before its sample or record (batches committed out of order, a
+//!   HealthKit deleted-object list handled before the samples' batch) is remembered: the sample,
+//!   when it arrives, is stored as a tombstone and counted as a duplicate, and the final state is
+//!   the in-order one, replays included; a deletion of an id that never arrives is no error;
 //! - a HealthKit sample re-saved with a sync identifier arrives under a new UUID with the old UUID
 //!   among the deleted objects: one live row, counted once in the summary;
 //! - a Health Connect token expiry: full re-read, then mark-and-sweep removes what did not come
@@ -24,7 +25,9 @@
 //!
 //! Unit tests already cover a replayed quantity batch (`store::quantity::tests::replaying_a_batch_adds_nothing`),
 //! an edited record (`…::an_edited_record_replaces_the_stored_one`), tombstones and unknown ids
-//! (`…::deletions_keep_a_tombstone_and_ignore_unknown_ids`), a failed batch moving neither rows nor
+//! (`…::deletions_keep_a_tombstone_and_remember_unknown_ids`), every order of a sample, its
+//! deletion and their replays (`…::a_sample_and_its_deletion_end_deleted_in_every_order_and_replay`,
+//! `store::ingest::tests::a_record_and_its_deletion_end_deleted_in_every_order_and_replay`), a failed batch moving neither rows nor
 //! anchor (`…::a_failed_batch_moves_neither_samples_nor_the_anchor`,
 //! `store::ingest::tests::a_failed_batch_moves_neither_records_nor_the_anchor`) and a deleted record
 //! never resurrected (`store::ingest::tests::a_deleted_record_is_not_resurrected_and_a_replayed_deletion_counts_nothing`).
@@ -230,32 +233,178 @@ fn batches_committed_out_of_order_keep_both_and_the_last_committed_anchor() {
     assert_eq!(store.anchor(HK_HR).unwrap(), Some(b"a2".to_vec()));
 }
 
+/// What a member sees of a store: the live samples of the kinds these tests write, the nights and
+/// the summary of 28 October. Not the anchors: the one saved is the last committed (see
+/// `batches_committed_out_of_order_keep_both_and_the_last_committed_anchor`), so it depends on
+/// the order of the commits by design.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    heart_rate: Vec<QuantitySample>,
+    rmssd: Vec<QuantitySample>,
+    nights: Vec<SleepSession>,
+    summary: Vec<alyze_core::summary::DailySummary>,
+}
+
+fn seen(store: &Store) -> Seen {
+    let (from, to) = range();
+    Seen {
+        heart_rate: live(store, QuantityKind::HeartRate),
+        rmssd: live(store, QuantityKind::HrvRmssd),
+        nights: store.records::<SleepSession>(from, to).unwrap(),
+        summary: daily_summaries(
+            store,
+            date(2022, 10, 28),
+            date(2022, 10, 28),
+            &SummarySettings::default(),
+        )
+        .unwrap(),
+    }
+}
+
 #[test]
-fn a_deletion_before_its_sample_is_no_error_and_leaves_no_tombstone() {
+fn a_deletion_before_its_sample_is_applied_when_the_sample_arrives() {
+    // Three deliveries per stream: a batch with samples, a batch deleting one of them, and a
+    // later batch. The deleted ones are a heart rate (HealthKit), an RMSSD reading and a night
+    // (Health Connect, whose deletions carry only the id).
+    let hr_batch = [hr(58.0, 60, "HK-1"), hr(66.0, 70, "HK-9")];
+    let hr_later = [hr(57.0, 80, "HK-3")];
+    let rmssd_batch = [rmssd(30.0, 60, "HC-1"), rmssd(90.0, 120, "HC-9")];
+    let nights = [night(Some("HC-S9"), fit())];
+    let kept_night = [night(Some("HK-S1"), watch())];
+    let deliver = |store: &mut Store, deletion_first: bool| {
+        let samples = |store: &mut Store| {
+            let hr_report = store
+                .ingest_quantities(HK_HR, &hr_batch, &[], Some(b"a1"))
+                .unwrap();
+            let rmssd_report = store
+                .ingest_quantities(HC_RMSSD, &rmssd_batch, &[], Some(b"t1"))
+                .unwrap();
+            let night_report = store.ingest(HC_SLEEP, &nights, &[], Some(b"s1")).unwrap();
+            (hr_report, rmssd_report, night_report)
+        };
+        let deletions = |store: &mut Store| {
+            let hr_report = store
+                .ingest_quantities(HK_HR, &[], &strings(&["HK-9"]), Some(b"a2"))
+                .unwrap();
+            let rmssd_report = store
+                .ingest_quantities(HC_RMSSD, &[], &strings(&["HC-9"]), Some(b"t2"))
+                .unwrap();
+            let night_report = store
+                .ingest::<SleepSession>(HC_SLEEP, &[], &strings(&["HC-S9"]), Some(b"s2"))
+                .unwrap();
+            (hr_report, rmssd_report, night_report)
+        };
+        let (first, second) = if deletion_first {
+            // The shell committed the deletions' batches first (HealthKit's deleted-object list
+            // handled before the samples' batch, or batches reordered): nothing to delete yet.
+            let deleted = deletions(store);
+            assert_eq!(
+                deleted,
+                (
+                    IngestReport::default(),
+                    IngestReport::default(),
+                    IngestReport::default()
+                )
+            );
+            (samples(store), deleted)
+        } else {
+            let stored = samples(store);
+            (stored, deletions(store))
+        };
+        store
+            .ingest_quantities(HK_HR, &hr_later, &[], Some(b"a3"))
+            .unwrap();
+        (first, second)
+    };
+
+    let mut in_order = Store::open_in_memory().unwrap();
+    let mut reordered = Store::open_in_memory().unwrap();
+    for store in [&mut in_order, &mut reordered] {
+        store
+            .ingest(HK_SLEEP, &kept_night, &[], Some(b"k1"))
+            .unwrap();
+    }
+    let (stored, deleted) = deliver(&mut in_order, false);
+    assert_eq!(
+        stored,
+        (inserted(2), inserted(2), inserted(1)),
+        "in order, everything is stored"
+    );
+    let one_deleted = IngestReport {
+        deleted: 1,
+        ..IngestReport::default()
+    };
+    assert_eq!(
+        deleted,
+        (one_deleted.clone(), one_deleted.clone(), one_deleted)
+    );
+
+    let (stored, _) = deliver(&mut reordered, true);
+    // The deleted sample or night arrives as a duplicate: it was already deleted.
+    let one_each = IngestReport {
+        inserted: 1,
+        duplicates: 1,
+        ..IngestReport::default()
+    };
+    assert_eq!(stored, (one_each.clone(), one_each, duplicates(1)));
+
+    // The same final state either way.
+    let expected = seen(&in_order);
+    assert_eq!(ids(&expected.heart_rate), ["HK-1", "HK-3"]);
+    assert_eq!(ids(&expected.rmssd), ["HC-1"]);
+    assert_eq!(expected.nights, kept_night.to_vec());
+    // The night's RMSSD is HC-1's alone: the deleted HC-9 is not counted.
+    let night_rmssd = expected.summary[0]
+        .hrv_rmssd
+        .as_ref()
+        .expect("the night's RMSSD");
+    assert_eq!(night_rmssd.readings, 1);
+    assert!((night_rmssd.ln_rmssd - 30.0_f64.ln()).abs() < 1e-9);
+    assert_eq!(seen(&reordered), expected);
+
+    // Replaying every delivery, in either order, changes nothing more.
+    for deletion_first in [false, true] {
+        let (stored, deleted) = deliver(&mut reordered, deletion_first);
+        assert_eq!(stored.0, duplicates(2));
+        assert_eq!(stored.1, duplicates(2));
+        assert_eq!(stored.2, duplicates(1));
+        assert_eq!(
+            deleted,
+            (
+                IngestReport::default(),
+                IngestReport::default(),
+                IngestReport::default()
+            )
+        );
+        assert_eq!(seen(&reordered), expected);
+    }
+}
+
+#[test]
+fn a_deletion_of_a_sample_created_and_deleted_between_two_queries_is_no_error() {
     let mut store = Store::open_in_memory().unwrap();
     store
         .ingest_quantities(HK_HR, &[hr(58.0, 60, "HK-1")], &[], Some(b"a1"))
         .unwrap();
-    // HealthKit reports a deleted object the store never saw (created and deleted between two
-    // queries): the batch commits, deletes nothing, moves the anchor.
+    // HealthKit reports a deleted object the store never saw and never will (created and deleted
+    // between two queries): the batch commits, deletes nothing, moves the anchor.
     let report = store
-        .ingest_quantities(HK_HR, &[], &strings(&["HK-9"]), Some(b"a2"))
+        .ingest_quantities(HK_HR, &[], &strings(&["HK-8"]), Some(b"a2"))
         .unwrap();
     assert_eq!(report, IngestReport::default());
     assert_eq!(ids(&live(&store, QuantityKind::HeartRate)), ["HK-1"]);
     assert_eq!(store.anchor(HK_HR).unwrap(), Some(b"a2".to_vec()));
-    // Should the sample itself arrive afterwards (a batch reordered by the shell), it is stored
-    // live: the store keeps no tombstone for an id it never saw. In-order delivery never does this
-    // (HealthKit reports the deletion after the sample, or only the deletion), so this documents the
-    // store's guarantee rather than a platform sequence; see the report on ordering.
-    let late = store
-        .ingest_quantities(HK_HR, &[hr(66.0, 70, "HK-9")], &[], Some(b"a3"))
+    // Later batches are stored as usual, and a sweep is not disturbed by the remembered id.
+    let later = store
+        .ingest_quantities(HK_HR, &[hr(66.0, 70, "HK-2")], &[], Some(b"a3"))
         .unwrap();
-    assert_eq!(late, inserted(1));
-    assert_eq!(
-        ids(&live(&store, QuantityKind::HeartRate)),
-        ["HK-1", "HK-9"]
-    );
+    assert_eq!(later, inserted(1));
+    let (from, to) = range();
+    let swept = store
+        .sweep_quantities(HK_HR, &strings(&["HK-2"]), from, to, Some(b"a4"))
+        .unwrap();
+    assert_eq!(swept, 1);
+    assert_eq!(ids(&live(&store, QuantityKind::HeartRate)), ["HK-2"]);
 }
 
 #[test]

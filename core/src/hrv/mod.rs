@@ -149,8 +149,7 @@ pub fn analyse(
     gaps: &[usize],
     settings: &HrvSettings,
 ) -> Result<HrvReport, HrvError> {
-    let series = RrSeries::new(rr_ms, gaps, settings)?;
-    let (series, artefacts) = artefacts::correct_series(&series, &settings.correction);
+    let (series, artefacts) = corrected(rr_ms, gaps, settings)?;
     let segments: Vec<&[f64]> = series.segments().collect();
     let time = time_domain::time_domain(&segments);
     let frequency = spectrum::frequency_domain(&segments, &settings.detrending);
@@ -165,6 +164,32 @@ pub fn analyse(
         artefacts,
         quality,
     })
+}
+
+/// The time-domain indices and the quality verdict of one recording: [`analyse`] without the
+/// spectrum and the nonlinear indices, for a caller that reads RMSSD only (a night's short
+/// HealthKit series), where those were most of the work.
+pub fn analyse_time_domain(
+    rr_ms: &[f64],
+    gaps: &[usize],
+    settings: &HrvSettings,
+) -> Result<(TimeDomain, Quality), HrvError> {
+    let (series, artefacts) = corrected(rr_ms, gaps, settings)?;
+    let segments: Vec<&[f64]> = series.segments().collect();
+    Ok((
+        time_domain::time_domain(&segments),
+        quality(&artefacts, settings),
+    ))
+}
+
+/// The validated recording after artefact correction, with what the correction did.
+fn corrected(
+    rr_ms: &[f64],
+    gaps: &[usize],
+    settings: &HrvSettings,
+) -> Result<(RrSeries, ArtefactSummary), HrvError> {
+    let series = RrSeries::new(rr_ms, gaps, settings)?;
+    Ok(artefacts::correct_series(&series, &settings.correction))
 }
 
 /// The verdict from the artefact share.

@@ -2,9 +2,10 @@
 //!
 //! One write transaction holds the whole batch ([`OpenBatch`]): each record's outcome is counted in
 //! an [`IngestReport`] (the records may come in several slices, so that a bulk import can hand the
-//! store a large transaction without holding all of it in memory), then the batch's deletions become tombstones, then the anchor is saved, then
-//! the transaction commits. Any database failure returns before the commit, so the batch, its
-//! deletions and its anchor are stored together or not at all.
+//! store a large transaction without holding all of it in memory), then the batch's deletions
+//! become tombstones (the deletion of an id not stored is remembered, `pending.rs`), then the
+//! anchor is saved, then the transaction commits. Any database failure returns before the commit,
+//! so the batch, its deletions and its anchor are stored together or not at all.
 
 use std::collections::HashSet;
 
@@ -12,7 +13,8 @@ use chrono::Utc;
 use rusqlite::Transaction;
 
 use super::error::{Result, SkipReason};
-use super::quantity::commit;
+use super::pending::{self, Pending};
+use super::quantity::{commit, platform_key};
 use super::source::SourceCache;
 use super::{Store, anchor};
 
@@ -24,9 +26,13 @@ pub struct IngestReport {
     /// Records already stored with other content, now replaced (an edited record), or for a
     /// check-in given a new revision.
     pub updated: usize,
-    /// Records already stored as they are, or already deleted: nothing changed.
+    /// Records already stored as they are, or already deleted: nothing changed. This includes a
+    /// record whose deletion arrived in an earlier batch, before the record itself: it is stored
+    /// as a tombstone, so that sync can carry the deletion, and counts here, as the same record
+    /// delivered after its deletion would.
     pub duplicates: usize,
-    /// Stored live records that the batch's deletions turned into tombstones.
+    /// Stored live records that the batch's deletions turned into tombstones. A deletion of an id
+    /// not stored counts nothing here; it is remembered and applied when the id arrives.
     pub deleted: usize,
     /// Records not stored: their position in the batch and why.
     pub skipped: Vec<(usize, SkipReason)>,
@@ -40,6 +46,16 @@ pub(crate) enum Outcome {
     Updated,
     /// Already stored as it is, or already deleted.
     Duplicate,
+}
+
+/// What a batch's deletion of one id found.
+pub(super) enum Deletion {
+    /// A live record, now a tombstone.
+    Deleted,
+    /// A tombstone: a replayed deletion, nothing to do.
+    AlreadyDeleted,
+    /// Nothing stored under the id: the deletion is remembered (`pending.rs`).
+    Unknown,
 }
 
 /// A batch being written: its open transaction, what its records did so far, and the sources
@@ -88,20 +104,38 @@ impl<'s> OpenBatch<'s> {
         self.added
     }
 
-    /// Ends the batch (module doc): its deletions become tombstones, `tombstone` turning one id
-    /// into a tombstone at the given time (UTC ms) and saying whether it did; the anchor is saved;
-    /// the transaction commits.
+    /// The pending deletions of ingest path `kind` (`pending.rs`). Read once per batch: entries
+    /// are added only by [`OpenBatch::finish`], so what is read holds until then.
+    pub(super) fn pending_deletions(&self, kind: &str) -> Result<Pending> {
+        Pending::load(&self.tx, kind)
+    }
+
+    /// Ends the batch (module doc): its deletions become tombstones, `delete` turning one id into
+    /// a tombstone at the given time (UTC ms) and saying what it found; the deletion of an id not
+    /// stored is remembered as a pending deletion of path `kind`; the anchor is saved; the
+    /// transaction commits.
     pub(super) fn finish(
         self,
+        kind: &str,
         stream: &str,
         deleted_ids: &[String],
         anchor: Option<&[u8]>,
-        tombstone: impl Fn(&Transaction<'_>, &str, i64) -> Result<usize>,
+        delete: impl Fn(&Transaction<'_>, &str, i64) -> Result<Deletion>,
     ) -> Result<IngestReport> {
         let Self { tx, mut report, .. } = self;
         let now_ms = Utc::now().timestamp_millis();
         for id in deleted_ids {
-            report.deleted += tombstone(&tx, id, now_ms)?;
+            match delete(&tx, id, now_ms)? {
+                Deletion::Deleted => report.deleted += 1,
+                Deletion::AlreadyDeleted => {}
+                Deletion::Unknown => {
+                    pending::remember(&tx, kind, &platform_key(id), stream, now_ms)?;
+                }
+            }
+        }
+        if !deleted_ids.is_empty() {
+            // Only a batch with deletions adds entries, so only such a batch drops old ones.
+            pending::prune(&tx, now_ms)?;
         }
         if let Some(anchor) = anchor {
             anchor::save(&tx, stream, anchor)?;

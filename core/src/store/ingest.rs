@@ -24,6 +24,17 @@
 //! offset a platform wrote them in does not matter. The source part is [`crate::health::Source`]'s stable identity,
 //! which never includes the device's memory address from Apple's export (data brief).
 //!
+//! # Deletions
+//!
+//! A batch's deletions name platform ids and apply within the kind the batch is for (a Health
+//! Connect deletion carries only the id; the shell hands it to each path). As for quantity samples
+//! (`quantity.rs`, "Ingest"), a deletion of an id of the kind the store does not hold is
+//! remembered (`pending.rs`), per kind; a record with that platform id arriving later is stored
+//! whole, details included, as a tombstone deleted at the time the deletion was received, counts
+//! as a duplicate, and the pending entry is removed. A batch reads its kind's pending deletions
+//! once; a new record with a platform id is looked up among them in memory. Records without a
+//! platform id (content ids) never have one.
+//!
 //! # Updates and revisions
 //!
 //! An updated record is replaced whole: its `record` row is deleted, which deletes its details
@@ -49,10 +60,11 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use uuid::Uuid;
 
 use super::Store;
-use super::batch::{IngestReport, Outcome};
+use super::batch::{Deletion, IngestReport, Outcome};
 use super::content_id::content_id;
 use super::error::{Result, SkipReason, StoreError};
-use super::quantity::bound_ns;
+use super::pending;
+use super::quantity::{bound_ns, platform_key};
 use super::source;
 use crate::health::Timestamp;
 
@@ -136,6 +148,7 @@ impl Store {
         anchor: Option<&[u8]>,
     ) -> Result<IngestReport> {
         let mut batch = self.open_batch()?;
+        let pending = batch.pending_deletions(K::KIND)?;
         batch.add(records, Ok, |tx, record: &K, sources| {
             let row = match Columns::of(stream, record) {
                 Ok(row) => row,
@@ -146,7 +159,22 @@ impl Store {
                 None => {
                     let rid = insert_head(tx, K::KIND, &row, source_id)?;
                     record.save_details(tx, rid)?;
-                    Outcome::Inserted
+                    // Only a platform id can have been deleted before it arrived (module doc,
+                    // "Deletions").
+                    let key = (row.from_platform && !pending.is_none())
+                        .then(|| platform_key(&row.id))
+                        .filter(|key| pending.may_hold(key));
+                    let deleted_at_ms = match key {
+                        Some(key) => pending::take(tx, K::KIND, &key)?,
+                        None => None,
+                    };
+                    match deleted_at_ms {
+                        Some(at_ms) => {
+                            tombstone(tx, K::KIND, &row.id, at_ms)?;
+                            Outcome::Duplicate
+                        }
+                        None => Outcome::Inserted,
+                    }
                 }
                 Some((_, true)) => Outcome::Duplicate,
                 Some((rid, false)) if K::matches(tx, rid, record)? => Outcome::Duplicate,
@@ -163,8 +191,12 @@ impl Store {
                 }
             }))
         })?;
-        batch.finish(stream, deleted_ids, anchor, |tx, id, now_ms| {
-            tombstone(tx, K::KIND, id, now_ms)
+        batch.finish(K::KIND, stream, deleted_ids, anchor, |tx, id, now_ms| {
+            Ok(match tombstone(tx, K::KIND, id, now_ms)? {
+                1 => Deletion::Deleted,
+                _ if stored(tx, K::KIND, id)?.is_some() => Deletion::AlreadyDeleted,
+                _ => Deletion::Unknown,
+            })
         })
     }
 
@@ -468,6 +500,9 @@ mod tests {
     use crate::health::source::tests::watch;
     use crate::health::time::tests::ts;
     use crate::health::{ActivityType, DeviceInfo, Source, Workout};
+    use crate::store::pending::tests::{
+        Delivery, every_order, pending_at, pending_count, sample_first,
+    };
 
     const STREAM: &str = "healthkit:workout";
 
@@ -590,6 +625,107 @@ mod tests {
             }
         );
         assert!(all(&store).is_empty());
+    }
+
+    /// The `deleted_at_ms` of the workout `id` and whether its details are kept; a panic for none.
+    fn workout_row(store: &Store, id: &str) -> (Option<i64>, bool) {
+        store
+            .conn
+            .query_row(
+                "SELECT r.deleted_at_ms, w.rid IS NOT NULL FROM record r \
+                 LEFT JOIN workout w ON w.rid = r.rid WHERE r.kind = 'workout' AND r.id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .expect("reads")
+    }
+
+    #[test]
+    fn a_deletion_before_its_record_stores_the_record_as_a_tombstone() {
+        let mut store = Store::open_in_memory().expect("opens");
+        let deletion = store
+            .ingest::<Workout>(STREAM, &[], &["W-9".to_owned()], Some(b"a2"))
+            .expect("ingests");
+        assert_eq!(deletion, IngestReport::default());
+        let received = pending_at(&store, Workout::KIND, "W-9").expect("remembered");
+        // A sleep session with that id is another kind: the deletion is not its.
+        let night = crate::health::SleepSession {
+            start: ts(0),
+            end: ts(3600),
+            segments: Vec::new(),
+            source: watch(),
+            platform_id: Some("W-9".to_owned()),
+        };
+        let other_kind = store
+            .ingest("healthkit:sleep", std::slice::from_ref(&night), &[], None)
+            .expect("ingests");
+        assert_eq!(other_kind.inserted, 1);
+        // The workout's batch comes after its deletion.
+        let late = store
+            .ingest(
+                STREAM,
+                &[walk(0, Some("W-9"), 100.0), walk(3600, Some("W-1"), 90.0)],
+                &[],
+                Some(b"a1"),
+            )
+            .expect("ingests");
+        assert_eq!(
+            late,
+            IngestReport {
+                inserted: 1,
+                duplicates: 1,
+                ..IngestReport::default()
+            }
+        );
+        assert_eq!(all(&store), vec![walk(3600, Some("W-1"), 90.0)]);
+        // Kept whole as a tombstone, deleted when the deletion was received, for sync.
+        assert_eq!(workout_row(&store, "W-9"), (Some(received), true));
+        assert_eq!(pending_count(&store), 0);
+        // A sweep counts live records only.
+        let swept = store
+            .sweep::<Workout>(
+                STREAM,
+                &["W-1".to_owned()],
+                ts(-60).utc(),
+                ts(7200).utc(),
+                None,
+            )
+            .expect("sweeps");
+        assert_eq!(swept, 0);
+        assert_eq!(workout_row(&store, "W-9"), (Some(received), true));
+    }
+
+    #[test]
+    fn a_record_and_its_deletion_end_deleted_in_every_order_and_replay() {
+        for order in every_order() {
+            let mut store = Store::open_in_memory().expect("opens");
+            let record = [walk(0, Some("W-9"), 100.0)];
+            let deletion = ["W-9".to_owned()];
+            let mut total = IngestReport::default();
+            for delivery in order {
+                let (records, deleted): (&[Workout], &[String]) = match delivery {
+                    Delivery::Sample => (&record, &[]),
+                    Delivery::Deletion => (&[], &deletion),
+                    Delivery::Both => (&record, &deletion),
+                };
+                let report = store
+                    .ingest(STREAM, records, deleted, None)
+                    .expect("ingests");
+                total.inserted += report.inserted;
+                total.duplicates += report.duplicates;
+                total.deleted += report.deleted;
+            }
+            let deliveries = order.iter().filter(|&&d| d != Delivery::Deletion).count();
+            let first = usize::from(sample_first(&order));
+            assert_eq!(
+                (total.inserted, total.deleted, total.duplicates),
+                (first, first, deliveries - first),
+                "{order:?}"
+            );
+            assert!(all(&store).is_empty(), "{order:?}");
+            assert!(workout_row(&store, "W-9").0.is_some(), "{order:?}");
+            assert_eq!(pending_count(&store), 0, "{order:?}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! - `quantity.rs`: ingest of quantity-sample batches with deletions and the anchor, the
 //!   mark-and-sweep after a full re-read, and the read by kind and time.
 //! - `batch.rs`: the transaction frame of a batch both ingest paths share.
+//! - `pending.rs`: deletions that arrived before what they delete, applied when it arrives.
 //! - `ingest.rs`: the one ingest path, ids and range read for every other record kind, each kind
 //!   implementing the sealed [`Record`] trait in its own module: `heartbeat.rs` (beats as blobs),
 //!   `sleep.rs` (sessions and stage segments), `workout.rs` (totals and events), `checkin.rs`
@@ -40,6 +41,11 @@
 //!   only (an import's peak RSS goes from ~16 to ~42 MB); no effect on what is on disk.
 //! - `temp_store = MEMORY`: the temporary b-trees of sorts and of `IN` lists are built in memory
 //!   rather than in temporary files. Transient data only; no effect on durability.
+//! - `SQLITE_DBCONFIG_ENABLE_QPSG` (the query planner stability guarantee): a prepared statement
+//!   keeps its plan whatever values are bound. Without it SQLite re-prepares a cached statement
+//!   whenever a bound value could change its plan (it checks whether an equality value might be 0
+//!   or 1), which rusqlite's statement cache met on almost every use: a fifth of reading a
+//!   member's 180 days of summaries. The plans are the ones the indexes were made for.
 //! - `wal_autocheckpoint`: SQLite's default (1000 pages, 4 MiB) except during an export import
 //!   ([`Store::set_bulk_import`]), when it is 16384 pages (64 MiB), so a page the import rewrites
 //!   batch after batch (the id index is random, UUIDs) is copied into the database file at far
@@ -87,6 +93,7 @@ mod heartbeat;
 mod ingest;
 mod lab;
 mod parts;
+mod pending;
 mod priority;
 mod quantity;
 mod recovery;
@@ -100,6 +107,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::Connection;
+use rusqlite::config::DbConfig;
 
 pub use batch::IngestReport;
 pub use error::{Result, SkipReason, StoreError};
@@ -189,6 +197,8 @@ impl Store {
             .map_err(|e| StoreError::sqlite("setting the cache size", &e))?;
         conn.pragma_update(None, "temp_store", "MEMORY")
             .map_err(|e| StoreError::sqlite("setting the temp store", &e))?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(|e| StoreError::sqlite("fixing query plans", &e))?;
         schema::migrate(&mut conn)?;
         Ok(Self { conn })
     }

@@ -23,8 +23,20 @@
 //!
 //! Deletions are applied after the samples: the platform's change lists put a deletion after the
 //! upsert it undoes, and neither platform reuses an id after deleting it. A deletion keeps the row
-//! as a tombstone (`deleted_at_ms`) so that sync can carry it and a replay cannot undo it; an id
-//! the store never saw is ignored.
+//! as a tombstone (`deleted_at_ms`) so that sync can carry it and a replay cannot undo it. A
+//! deletion names a platform id, whatever the sample's kind, and reaches the row keyed by
+//! `platform_key` of it.
+//!
+//! A deletion of an id the store does not hold (yet) is remembered (`pending.rs`, schema version
+//! 4): the shell may commit the batch with the deletion before the batch with the sample
+//! (batches reordered, a HealthKit deleted-object list handled first). When the sample arrives, it
+//! is stored as a tombstone, deleted at the time the deletion was received, so that sync can
+//! carry the deletion; it counts as a duplicate, like any delivery of an id already deleted; and
+//! the pending entry is removed. The final state is the one in-order delivery gives, replays of
+//! either included. Such a deletion counts nothing in the report's `deleted` (no live row was
+//! deleted), as its replay does not. The cost stays off the hot path: a batch reads the pending
+//! deletions once (none, in the common case: one query per batch), and a sample with a platform
+//! id is looked up among them in memory; a sample without one (Apple's export) never is.
 //!
 //! # Full re-read and sweep
 //!
@@ -50,9 +62,10 @@ use rusqlite::{CachedStatement, OptionalExtension, Row, Transaction, Transaction
 use uuid::Uuid;
 
 use super::Store;
-use super::batch::{IngestReport, OpenBatch, Outcome};
+use super::batch::{Deletion, IngestReport, OpenBatch, Outcome};
 use super::content_id::{content_id, content_uuid};
 use super::error::{Result, SkipReason, StoreError};
+use super::pending::{self, Pending};
 use super::source::{self, SourceCache};
 use crate::health::{QuantityKind, QuantitySample, Timestamp, Validate};
 
@@ -112,9 +125,12 @@ impl Store {
     /// [`Store::ingest_quantities`] does, for a caller (a bulk import) that should not hold a
     /// whole large batch in memory at once.
     pub fn begin_quantities<'s>(&'s mut self, stream: &'s str) -> Result<QuantityBatch<'s>> {
+        let batch = self.open_batch()?;
+        let pending = batch.pending_deletions(pending::QUANTITY)?;
         Ok(QuantityBatch {
-            batch: self.open_batch()?,
+            batch,
             stream,
+            pending,
         })
     }
 
@@ -190,13 +206,15 @@ impl Store {
 pub struct QuantityBatch<'s> {
     batch: OpenBatch<'s>,
     stream: &'s str,
+    /// The pending deletions of quantity samples when the batch started (`pending.rs`).
+    pending: Pending,
 }
 
 impl QuantityBatch<'_> {
     /// Stores `samples` in the batch (module doc, "Ingest"); skips are reported at their position
     /// in the whole batch.
     pub fn add(&mut self, samples: &[QuantitySample]) -> Result<()> {
-        let stream = self.stream;
+        let (stream, pending) = (self.stream, &self.pending);
         self.batch.add(
             samples,
             |tx| {
@@ -205,7 +223,7 @@ impl QuantityBatch<'_> {
                     .map_err(|e| StoreError::sqlite("saving a sample", &e))?;
                 Ok((tx, insert))
             },
-            |(tx, insert), sample, sources| store_one(tx, insert, stream, sample, sources),
+            |(tx, insert), sample, sources| store_one(tx, insert, stream, pending, sample, sources),
         )
     }
 
@@ -222,18 +240,23 @@ impl QuantityBatch<'_> {
     /// Applies the batch's deletions, saves the anchor that follows it when given, and commits:
     /// everything of the batch is stored, or (on a database failure) nothing.
     pub fn finish(self, deleted_ids: &[String], anchor: Option<&[u8]>) -> Result<IngestReport> {
-        self.batch
-            .finish(self.stream, deleted_ids, anchor, |tx, id, now_ms| {
-                tombstone(tx, &platform_key(id), now_ms)
-            })
+        self.batch.finish(
+            pending::QUANTITY,
+            self.stream,
+            deleted_ids,
+            anchor,
+            |tx, id, now_ms| delete(tx, &platform_key(id), now_ms),
+        )
     }
 }
 
-/// Stores one sample of a batch from `stream` (module doc, "Ingest").
+/// Stores one sample of a batch from `stream` (module doc, "Ingest"); `pending` holds the
+/// pending deletions of quantity samples.
 fn store_one(
     tx: &Transaction<'_>,
     insert: &mut CachedStatement<'_>,
     stream: &str,
+    pending: &Pending,
     sample: &QuantitySample,
     sources: &mut SourceCache,
 ) -> Result<Result<Outcome, SkipReason>> {
@@ -256,6 +279,16 @@ fn store_one(
         }
     };
     let row = Columns { key, ..row };
+    // Only a platform id can have been deleted before it arrived; an export row skips the look-up.
+    if sample.platform_id.is_some()
+        && pending.may_hold(&key)
+        && let Some(deleted_at_ms) = pending::take(tx, pending::QUANTITY, &key)?
+    {
+        // Stored, then made the tombstone the deletion would have made of it.
+        insert_new(insert, &row, source_id)?;
+        tombstone(tx, &key, deleted_at_ms)?;
+        return Ok(Ok(Outcome::Duplicate));
+    }
     // Insert first: a new id (the bulk of an import) costs one index probe; only an id already
     // stored is read back and compared.
     if insert_new(insert, &row, source_id)? {
@@ -450,6 +483,22 @@ fn tombstone(tx: &Transaction<'_>, key: &[u8; 16], now_ms: i64) -> Result<usize>
     .map_err(|e| StoreError::sqlite("deleting a sample", &e))
 }
 
+/// Applies a batch's deletion of the row with key `key` (`batch.rs`, [`Deletion`]).
+fn delete(tx: &Transaction<'_>, key: &[u8; 16], now_ms: i64) -> Result<Deletion> {
+    if tombstone(tx, key, now_ms)? == 1 {
+        return Ok(Deletion::Deleted);
+    }
+    let stored: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM quantity_sample WHERE id = ?1)")
+        .and_then(|mut statement| statement.query_row([key], |row| row.get(0)))
+        .map_err(|e| StoreError::sqlite("deleting a sample", &e))?;
+    Ok(if stored {
+        Deletion::AlreadyDeleted
+    } else {
+        Deletion::Unknown
+    })
+}
+
 /// Reads one row of the [`Store::quantities`] query.
 fn read_sample(kind: QuantityKind, row: &Row<'_>) -> Result<QuantitySample> {
     let fail = |e: rusqlite::Error| StoreError::sqlite("reading samples", &e);
@@ -518,6 +567,9 @@ mod tests {
     use crate::health::source::tests::watch;
     use crate::health::time::tests::ts;
     use crate::health::{HealthError, Source};
+    use crate::store::pending::tests::{
+        Delivery, every_order, pending_at, pending_count, sample_first,
+    };
 
     const HR: &str = "healthkit:heart_rate";
 
@@ -835,7 +887,7 @@ mod tests {
     }
 
     #[test]
-    fn deletions_keep_a_tombstone_and_ignore_unknown_ids() {
+    fn deletions_keep_a_tombstone_and_remember_unknown_ids() {
         let mut store = Store::open_in_memory().expect("opens");
         let batch = [heart_rate(60.0, 0, "HK-1"), heart_rate(61.0, 60, "HK-2")];
         store
@@ -862,6 +914,137 @@ mod tests {
             .expect("reads");
         assert!(deleted_at.is_some());
         assert_eq!(row_count(&store), 2);
+        // The unknown id counts nothing, and is remembered in case its sample comes later.
+        assert!(pending_at(&store, pending::QUANTITY, "never-seen").is_some());
+        assert_eq!(pending_at(&store, pending::QUANTITY, "HK-1"), None);
+        assert_eq!(pending_count(&store), 1);
+    }
+
+    /// The `deleted_at_ms` of the row of platform id `id`; `None` for a live row, a panic for none.
+    fn deleted_at(store: &Store, id: &str) -> Option<i64> {
+        store
+            .conn
+            .query_row(
+                "SELECT deleted_at_ms FROM quantity_sample WHERE id = ?1",
+                [platform_key(id)],
+                |row| row.get(0),
+            )
+            .expect("reads")
+    }
+
+    #[test]
+    fn a_deletion_before_its_sample_stores_the_sample_as_a_tombstone() {
+        let mut store = Store::open_in_memory().expect("opens");
+        store
+            .ingest_quantities(HR, &[heart_rate(58.0, 0, "HK-1")], &[], Some(b"a1"))
+            .expect("ingests");
+        // The deletion comes first: nothing to delete yet, so it is remembered.
+        let deletion = store
+            .ingest_quantities(HR, &[], &["HK-9".to_owned()], Some(b"a3"))
+            .expect("ingests");
+        assert_eq!(deletion, IngestReport::default());
+        let received = pending_at(&store, pending::QUANTITY, "HK-9").expect("remembered");
+        // Then the batch with the sample (and another, new one).
+        let late = store
+            .ingest_quantities(
+                "healthkit:other",
+                &[heart_rate(66.0, 60, "HK-9"), heart_rate(61.0, 120, "HK-2")],
+                &[],
+                Some(b"a2"),
+            )
+            .expect("ingests");
+        assert_eq!(
+            late,
+            IngestReport {
+                inserted: 1,
+                duplicates: 1,
+                ..IngestReport::default()
+            }
+        );
+        assert_eq!(ids(&all_heart_rate(&store)), ["HK-1", "HK-2"]);
+        // The sample is kept as a tombstone deleted when the deletion was received, for sync.
+        assert_eq!(row_count(&store), 3);
+        assert_eq!(deleted_at(&store, "HK-9"), Some(received));
+        assert_eq!(pending_count(&store), 0);
+        // A sweep of the stream finds only live rows: the tombstone is not counted again.
+        let seen = ["HK-1".to_owned()];
+        let swept = store
+            .sweep_quantities(HR, &seen, ts(0).utc(), ts(600).utc(), Some(b"a4"))
+            .expect("sweeps");
+        assert_eq!(swept, 0);
+        let swept = store
+            .sweep_quantities(
+                "healthkit:other",
+                &[],
+                ts(0).utc(),
+                ts(600).utc(),
+                Some(b"o2"),
+            )
+            .expect("sweeps");
+        assert_eq!(swept, 1, "HK-2 only");
+        assert_eq!(deleted_at(&store, "HK-9"), Some(received));
+    }
+
+    #[test]
+    fn a_sample_and_its_deletion_end_deleted_in_every_order_and_replay() {
+        for order in every_order() {
+            let mut store = Store::open_in_memory().expect("opens");
+            let sample = [heart_rate(66.0, 60, "HK-9")];
+            let deletion = ["HK-9".to_owned()];
+            let mut total = IngestReport::default();
+            for delivery in order {
+                let (samples, deleted): (&[QuantitySample], &[String]) = match delivery {
+                    Delivery::Sample => (&sample, &[]),
+                    Delivery::Deletion => (&[], &deletion),
+                    Delivery::Both => (&sample, &deletion),
+                };
+                let report = store
+                    .ingest_quantities(HR, samples, deleted, None)
+                    .expect("ingests");
+                total.inserted += report.inserted;
+                total.duplicates += report.duplicates;
+                total.deleted += report.deleted;
+            }
+            let deliveries = order.iter().filter(|&&d| d != Delivery::Deletion).count();
+            // In order, the sample is inserted and then deleted; deletion first, every delivery
+            // of the sample is a duplicate. Either way the same final state.
+            let first = usize::from(sample_first(&order));
+            assert_eq!(
+                (total.inserted, total.deleted, total.duplicates),
+                (first, first, deliveries - first),
+                "{order:?}"
+            );
+            assert!(all_heart_rate(&store).is_empty(), "{order:?}");
+            assert_eq!(row_count(&store), 1, "{order:?}");
+            assert!(deleted_at(&store, "HK-9").is_some(), "{order:?}");
+            assert_eq!(pending_count(&store), 0, "{order:?}");
+        }
+    }
+
+    #[test]
+    fn a_pending_deletion_touches_only_its_id_and_export_rows_never_look() {
+        let mut store = Store::open_in_memory().expect("opens");
+        store
+            .ingest_quantities(HR, &[], &["HK-9".to_owned()], None)
+            .expect("ingests");
+        let export_row = sample(QuantityKind::HeartRate, 70.0, 300, None);
+        let report = store
+            .ingest_quantities(
+                HR,
+                &[heart_rate(60.0, 0, "HK-1"), export_row.clone()],
+                &[],
+                None,
+            )
+            .expect("ingests");
+        assert_eq!(report.inserted, 2);
+        assert_eq!(all_heart_rate(&store).len(), 2);
+        assert!(pending_at(&store, pending::QUANTITY, "HK-9").is_some());
+        // A record kind's deletion of the same id is another path's: the sample is not touched.
+        store
+            .ingest::<crate::health::Workout>("w", &[], &["HK-1".to_owned()], None)
+            .expect("ingests");
+        assert_eq!(deleted_at(&store, "HK-1"), None);
+        assert_eq!(pending_count(&store), 2);
     }
 
     #[test]

@@ -71,6 +71,23 @@
 //! The key of an existing row is computed by a function the store registers
 //! (`alyze_quantity_key`), the same code that keys new rows, so a re-import after the upgrade
 //! still finds every row.
+//!
+//! # Schema version 4
+//!
+//! - `pending_deletion`: a platform's deletion of an id the store did not hold when it arrived
+//!   (batches committed out of order, a HealthKit deleted-object list delivered before the
+//!   sample), kept so that the sample or record, when it arrives, is stored as a tombstone
+//!   (`pending.rs`). `kind` is the ingest path: `quantity_sample` for quantity samples (a
+//!   deletion names an id, not a quantity kind), else the record kind as in `record.kind`. `key`
+//!   is the 16-byte key of the deleted platform id, as `quantity_sample.id` keys a platform row
+//!   (a UUIDv5 of the id), for both paths. `stream` is the stream that reported the deletion
+//!   (what it was received from; matching is by path and key alone, as for a stored row), and
+//!   `deleted_at_ms` when (UTC ms): the tombstone gets that time, and entries older than the
+//!   retention (`pending.rs`) are dropped. `WITHOUT ROWID`: the table is only ever reached by its
+//!   key, and holds few rows.
+//!
+//! No existing table changes, and the table starts empty: deletions ignored before the upgrade
+//! are not recovered.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction};
@@ -79,7 +96,7 @@ use super::error::{Result, StoreError};
 use super::quantity::key_of_text_id;
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -287,6 +304,18 @@ CREATE INDEX quantity_sample_live_by_kind
     ON quantity_sample (kind, start_ns) WHERE deleted_at_ms IS NULL;
 ";
 
+/// Version 3 to 4: deletions that arrived before what they delete (module doc, "Schema version
+/// 4").
+const V4: &str = "
+CREATE TABLE pending_deletion (
+    kind TEXT NOT NULL,
+    key BLOB NOT NULL CHECK (length(key) = 16),
+    stream TEXT NOT NULL,
+    deleted_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (kind, key)
+) STRICT, WITHOUT ROWID;
+";
+
 /// Registers `alyze_quantity_key(id TEXT, from_platform INTEGER) -> BLOB` on `conn`, the key a
 /// quantity sample stored under text id `id` has from schema version 3 on
 /// ([`key_of_text_id`]). It fails (and with it the migration, which then leaves the file at
@@ -385,6 +414,7 @@ mod tests {
             "check_in_revision",
             "heartbeat_series",
             "lab_result",
+            "pending_deletion",
             "quantity_sample",
             "record",
             "recovery_session",

@@ -38,6 +38,8 @@ pub(super) fn build(
     let (start, end) = utc_span(from, to, TimeDelta::zero())?;
     let (sleep_start, _) = utc_span(from, to, MAX_SESSION)?;
     let sleeps = store.records::<SleepSession>(sleep_start, end)?;
+    // The nights' HRV records, read once: a night window lies within its sleep's span.
+    let span_hrv = hrv::SpanHrv::read(store, sleep_start, end)?;
     let mut resting = by_day(
         store.quantities(QuantityKind::RestingHeartRate, start, end)?,
         |s| local_day(&s.start),
@@ -65,8 +67,8 @@ pub(super) fn build(
         let night = sleep::night_of(store, date, &sleeps, settings)?;
         let (hrv_rmssd, hrv_sdnn) = match &night {
             Some(n) => (
-                hrv::rmssd(store, n.window, settings)?,
-                hrv::sdnn(store, n.window)?,
+                hrv::rmssd(store, &span_hrv, n.window, settings)?,
+                hrv::sdnn(store, &span_hrv, n.window)?,
             ),
             None => (None, None),
         };

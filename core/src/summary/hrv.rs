@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{SummaryError, SummarySettings, distinct, mean, preferred_quantities};
-use crate::health::{HeartbeatSeries, QuantityKind};
-use crate::hrv::{Quality, analyse, analyse_night};
+use super::{SummaryError, SummarySettings, distinct, mean, preferred_quantities, within};
+use crate::health::{HeartbeatSeries, QuantityKind, QuantitySample};
+use crate::hrv::{Quality, analyse_night, analyse_time_domain};
 use crate::store::{Metric, Store};
 
 /// Where a night's RMSSD came from.
@@ -45,16 +45,43 @@ pub struct SdnnNight {
     pub source: String,
 }
 
+/// What the span's HRV reads returned, each by start: the night windows take their part.
+pub(super) struct SpanHrv {
+    /// Heartbeat series.
+    pub series: Vec<HeartbeatSeries>,
+    /// The platform's RMSSD samples.
+    pub rmssd: Vec<QuantitySample>,
+    /// The platform's SDNN samples.
+    pub sdnn: Vec<QuantitySample>,
+}
+
+impl SpanHrv {
+    /// Reads the HRV records that start in `[from, to)`, once for a span of days.
+    pub(super) fn read(
+        store: &Store,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Self, SummaryError> {
+        Ok(Self {
+            series: store.records::<HeartbeatSeries>(from, to)?,
+            rmssd: store.quantities(QuantityKind::HrvRmssd, from, to)?,
+            sdnn: store.quantities(QuantityKind::HrvSdnn, from, to)?,
+        })
+    }
+}
+
 /// The RMSSD of the night window `[from, to)`.
 pub(super) fn rmssd(
     store: &Store,
-    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    span: &SpanHrv,
+    window: (DateTime<Utc>, DateTime<Utc>),
     settings: &SummarySettings,
 ) -> Result<Option<RmssdNight>, SummaryError> {
-    if let Some(night) = beat_to_beat(store, from, to, settings)? {
+    if let Some(night) = beat_to_beat(store, span, window, settings)? {
         return Ok(Some(night));
     }
-    let Some((source, values)) = preferred_quantities(store, QuantityKind::HrvRmssd, from, to)?
+    let Some((source, values)) =
+        preferred_quantities(store, QuantityKind::HrvRmssd, &span.rmssd, window)?
     else {
         return Ok(None);
     };
@@ -66,15 +93,11 @@ pub(super) fn rmssd(
 /// RMSSD from the preferred source's heartbeat series that start in `[from, to)`.
 fn beat_to_beat(
     store: &Store,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    span: &SpanHrv,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
     settings: &SummarySettings,
 ) -> Result<Option<RmssdNight>, SummaryError> {
-    let series: Vec<HeartbeatSeries> = store
-        .records::<HeartbeatSeries>(from, to)?
-        .into_iter()
-        .filter(|s| s.start.utc() >= from)
-        .collect();
+    let series: Vec<&HeartbeatSeries> = within(&span.series, |s| s.start.utc(), from, to).collect();
     let sources = distinct(series.iter().map(|s| &s.source));
     let Some(chosen) = store.preferred_source(Metric::Heartbeat, &sources)? else {
         return Ok(None);
@@ -96,10 +119,10 @@ fn beat_to_beat(
                         .filter_map(|w| w.rmssd_ms),
                 );
             }
-        } else if let Ok(report) = analyse(&rr.rr_ms, &rr.gaps, &settings.hrv)
-            && report.quality != Quality::Unusable
+        } else if let Ok((time, quality)) = analyse_time_domain(&rr.rr_ms, &rr.gaps, &settings.hrv)
+            && quality != Quality::Unusable
         {
-            readings.push(report.time.rmssd_ms);
+            readings.push(time.rmssd_ms);
         }
     }
     let readings: Vec<f64> = readings.into_iter().filter(|v| *v > 0.0).collect();
@@ -125,9 +148,11 @@ fn night(readings: &[f64], method: RmssdMethod, source: String) -> Option<RmssdN
 /// The mean SDNN of the night window from the preferred source.
 pub(super) fn sdnn(
     store: &Store,
-    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    span: &SpanHrv,
+    window: (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Option<SdnnNight>, SummaryError> {
-    let Some((source, values)) = preferred_quantities(store, QuantityKind::HrvSdnn, from, to)?
+    let Some((source, values)) =
+        preferred_quantities(store, QuantityKind::HrvSdnn, &span.sdnn, window)?
     else {
         return Ok(None);
     };

@@ -58,8 +58,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::health::{
-    ActivityType, Analyte, QuantityKind, Questionnaire, RangeFlag, RecoveryModality, Timestamp,
-    TrainingClass,
+    ActivityType, Analyte, QuantityKind, QuantitySample, Questionnaire, RangeFlag,
+    RecoveryModality, Timestamp, TrainingClass,
 };
 use crate::hrv::{HrvSettings, NightSettings};
 use crate::store::{Store, StoreError};
@@ -315,25 +315,40 @@ fn analyte_name(code: &str) -> Option<&'static str> {
     Analyte::bloodwork(code).map(|a| a.name)
 }
 
-/// Samples of `kind` that start in `[from, to)` from the preferred source, with that source's name.
+/// The values of the samples among `samples` that start in `[from, to)`, from the preferred source
+/// of `kind` among them, with that source's name.
 fn preferred_quantities(
     store: &Store,
     kind: QuantityKind,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    samples: &[QuantitySample],
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Option<(String, Vec<f64>)>, SummaryError> {
-    let samples = store.quantities(kind, from, to)?;
-    let sources = distinct(samples.iter().map(|s| &s.source));
+    let in_window: Vec<&QuantitySample> = within(samples, |s| s.start.utc(), from, to).collect();
+    let sources = distinct(in_window.iter().map(|s| &s.source));
     let Some(chosen) = store.preferred_source(crate::store::Metric::Quantity(kind), &sources)?
     else {
         return Ok(None);
     };
-    let values = samples
+    let values = in_window
         .iter()
         .filter(|s| &s.source == chosen)
         .map(|s| s.value)
         .collect();
     Ok(Some((chosen.name.clone(), values)))
+}
+
+/// The items of `sorted` (ordered by `start`, as the store's reads return them) whose start lies in
+/// `[from, to)`, found by binary search: the span's records are read once and each night takes
+/// its part.
+fn within<T>(
+    sorted: &[T],
+    start: impl Fn(&T) -> DateTime<Utc>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> impl Iterator<Item = &T> {
+    let first = sorted.partition_point(|item| start(item) < from);
+    let end = first + sorted[first..].partition_point(|item| start(item) < to);
+    sorted[first..end].iter()
 }
 
 /// The distinct sources among `sources`, in first-seen order.
