@@ -239,11 +239,19 @@ impl Store {
     /// the range), by start, then id. For check-ins, each check-in's latest revision.
     pub fn records<K: Record>(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<K>> {
         let fail = |e: rusqlite::Error| StoreError::sqlite("reading records", &e);
+        // Two index ranges: the records that start in the range (by start), and those that start
+        // before it and end inside or after it (by end, schema version 5); one condition over
+        // both would read every record of the kind stored before the range.
         let sql = format!(
-            "SELECT r.rid, {HEAD_COLUMNS}, {} FROM record r JOIN source s ON s.id = r.source_id \
-             WHERE r.kind = ?1 AND r.deleted_at_ms IS NULL AND r.start_ns < ?3 \
-             AND (r.end_ns > ?2 OR r.start_ns >= ?2) ORDER BY r.start_ns, r.id",
-            source::COLUMNS
+            "SELECT r.rid, {HEAD_COLUMNS}, {columns} FROM record r \
+             JOIN source s ON s.id = r.source_id \
+             WHERE r.kind = ?1 AND r.deleted_at_ms IS NULL AND r.start_ns >= ?2 AND r.start_ns < ?3 \
+             UNION ALL \
+             SELECT r.rid, {HEAD_COLUMNS}, {columns} FROM record r \
+             JOIN source s ON s.id = r.source_id \
+             WHERE r.kind = ?1 AND r.deleted_at_ms IS NULL AND r.end_ns > ?2 AND r.start_ns < ?2 \
+             ORDER BY 4, 2",
+            columns = source::COLUMNS
         );
         let heads = {
             let mut statement = self.conn.prepare_cached(&sql).map_err(fail)?;
@@ -638,6 +646,67 @@ mod tests {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .expect("reads")
+    }
+
+    #[test]
+    fn a_range_read_uses_an_index_range_on_both_sides() {
+        let store = Store::open_in_memory().expect("opens");
+        // The head query of `records`, as prepared there.
+        let sql = format!(
+            "EXPLAIN QUERY PLAN SELECT r.rid FROM record r \
+             WHERE r.kind = ?1 AND r.deleted_at_ms IS NULL AND r.start_ns >= ?2 AND r.start_ns < ?3 \
+             UNION ALL SELECT r.rid FROM record r \
+             WHERE r.kind = ?1 AND r.deleted_at_ms IS NULL AND r.end_ns > ?2 AND r.start_ns < ?2"
+        );
+        let plan: Vec<String> = store
+            .conn
+            .prepare(&sql)
+            .expect("prepares")
+            .query_map(params!["workout", 0, 1], |row| row.get(3))
+            .expect("plans")
+            .collect::<std::result::Result<_, _>>()
+            .expect("reads");
+        let text = plan.join("\n");
+        assert!(
+            text.contains("record_live_by_kind (kind=? AND start_ns>? AND start_ns<?)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("record_live_by_kind_end (kind=? AND end_ns>?)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn records_that_start_before_a_range_and_end_in_it_are_read_once() {
+        let mut store = Store::open_in_memory().expect("opens");
+        let workout = |start_s: i64, end_s: i64, id: &str| Workout {
+            activity: ActivityType::Running,
+            start: ts(start_s),
+            end: ts(end_s),
+            duration_s: (end_s - start_s) as f64,
+            active_energy_kcal: None,
+            avg_heart_rate_bpm: None,
+            max_heart_rate_bpm: None,
+            distance_m: None,
+            events: Vec::new(),
+            source: watch(),
+            platform_id: Some(id.to_owned()),
+        };
+        let batch = [
+            workout(0, 100, "before"),
+            workout(50, 250, "across"),
+            workout(200, 300, "inside"),
+            workout(150, 200, "ends-at-start"),
+            workout(400, 500, "after"),
+        ];
+        store.ingest("s", &batch, &[], None).expect("ingests");
+        let read: Vec<Workout> = store.records(ts(200).utc(), ts(400).utc()).expect("reads");
+        let ids: Vec<&str> = read
+            .iter()
+            .filter_map(|w| w.platform_id.as_deref())
+            .collect();
+        assert_eq!(ids, ["across", "inside"]);
     }
 
     #[test]

@@ -88,6 +88,13 @@
 //!
 //! No existing table changes, and the table starts empty: deletions ignored before the upgrade
 //! are not recovered.
+//!
+//! # Schema version 5
+//!
+//! `record_live_by_kind_end`: live records of a kind by end. A range read asks for the records that
+//! overlap it; those that start before it are the ones that end inside or after it, and without
+//! this index finding them meant reading every record of the kind stored before the range (three
+//! years of heartbeat series for one night's summary). `ingest.rs`, `Store::records`.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction};
@@ -96,7 +103,7 @@ use super::error::{Result, StoreError};
 use super::quantity::key_of_text_id;
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -314,6 +321,11 @@ CREATE TABLE pending_deletion (
     deleted_at_ms INTEGER NOT NULL,
     PRIMARY KEY (kind, key)
 ) STRICT, WITHOUT ROWID;
+";
+
+/// Version 4 to 5: live records by kind and end (module doc, "Schema version 5").
+const V5: &str = "
+CREATE INDEX record_live_by_kind_end ON record (kind, end_ns) WHERE deleted_at_ms IS NULL;
 ";
 
 /// Registers `alyze_quantity_key(id TEXT, from_platform INTEGER) -> BLOB` on `conn`, the key a
