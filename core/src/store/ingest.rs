@@ -652,15 +652,13 @@ mod tests {
     fn a_range_read_uses_an_index_range_on_both_sides() {
         let store = Store::open_in_memory().expect("opens");
         // The head query of `records`, as prepared there.
-        let sql = format!(
-            "EXPLAIN QUERY PLAN SELECT r.rid FROM record r \
+        let sql = "EXPLAIN QUERY PLAN SELECT r.rid FROM record r \
              WHERE r.kind = ?1 AND r.deleted_at_ms IS NULL AND r.start_ns >= ?2 AND r.start_ns < ?3 \
              UNION ALL SELECT r.rid FROM record r \
-             WHERE r.kind = ?1 AND r.deleted_at_ms IS NULL AND r.end_ns > ?2 AND r.start_ns < ?2"
-        );
+             WHERE r.kind = ?1 AND r.deleted_at_ms IS NULL AND r.end_ns > ?2 AND r.start_ns < ?2";
         let plan: Vec<String> = store
             .conn
-            .prepare(&sql)
+            .prepare(sql)
             .expect("prepares")
             .query_map(params!["workout", 0, 1], |row| row.get(3))
             .expect("plans")
