@@ -86,9 +86,10 @@ impl QuantitySample {
     }
 }
 
-/// The kind's name in content keys. Spelled out rather than taken from `Debug` or serde so that
-/// renaming a variant can never change the keys of stored rows.
-fn kind_key(kind: QuantityKind) -> &'static str {
+/// The kind's name in content keys and in the store's text (a source priority's metric). Spelled
+/// out rather than taken from `Debug` or serde so that renaming a variant can never change the
+/// keys of stored rows or what a file says.
+pub(crate) fn kind_key(kind: QuantityKind) -> &'static str {
     match kind {
         QuantityKind::HeartRate => "heart_rate",
         QuantityKind::RestingHeartRate => "resting_heart_rate",

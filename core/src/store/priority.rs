@@ -19,7 +19,7 @@ use rusqlite::params;
 
 use super::Store;
 use super::error::{Result, StoreError};
-use super::quantity::kind_code;
+use crate::health::quantity::kind_key;
 use crate::health::{QuantityKind, Source};
 
 /// A metric that a daily value is chosen for.
@@ -39,7 +39,7 @@ impl Metric {
     /// The stored name of the metric (`source_priority.metric`). Fixed forever.
     fn code(self) -> &'static str {
         match self {
-            Self::Quantity(kind) => kind_code(kind),
+            Self::Quantity(kind) => kind_key(kind),
             Self::Sleep => "sleep",
             Self::Heartbeat => "heartbeat",
             Self::Workout => "workout",

@@ -544,24 +544,8 @@ pub(super) fn kind_number(kind: QuantityKind) -> i64 {
     }
 }
 
-/// The name of a quantity kind in stored text (the metric of a source priority, and the kind
-/// column before schema version 3). Spelled out rather than derived from `Debug` or serde so that
-/// renaming a variant never changes what the file says.
-pub(super) fn kind_code(kind: QuantityKind) -> &'static str {
-    match kind {
-        QuantityKind::HeartRate => "heart_rate",
-        QuantityKind::RestingHeartRate => "resting_heart_rate",
-        QuantityKind::HrvSdnn => "hrv_sdnn",
-        QuantityKind::HrvRmssd => "hrv_rmssd",
-        QuantityKind::RespiratoryRate => "respiratory_rate",
-        QuantityKind::WristTemperature => "wrist_temperature",
-        QuantityKind::Vo2Max => "vo2max",
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
 
     use super::*;
     use crate::health::source::tests::watch;
@@ -614,13 +598,6 @@ mod tests {
             .iter()
             .filter_map(|s| s.platform_id.as_deref())
             .collect()
-    }
-
-    #[test]
-    fn kind_codes_are_distinct() {
-        // Reads filter by code, so two kinds sharing one would mix their samples.
-        let codes: HashSet<_> = QuantityKind::ALL.into_iter().map(kind_code).collect();
-        assert_eq!(codes.len(), QuantityKind::ALL.len());
     }
 
     /// The content id of `sample(HeartRate, 60.0, 0, None)`; see the test below.
