@@ -546,7 +546,6 @@ pub(super) fn kind_number(kind: QuantityKind) -> i64 {
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
     use crate::health::source::tests::watch;
     use crate::health::time::tests::ts;
