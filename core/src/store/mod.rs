@@ -103,6 +103,8 @@ mod source;
 mod training;
 mod workout;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -132,6 +134,10 @@ const DEFAULT_AUTOCHECKPOINT_PAGES: i64 = 1000;
 pub struct Store {
     /// The one connection, used for every read and write.
     conn: Connection,
+    /// The member's source order per metric, as read (`priority.rs`): a day's summary asks for it
+    /// once per metric and day, and it changes only through [`Store::set_source_priority`], which
+    /// clears this.
+    priorities: RefCell<HashMap<Metric, Vec<SourceRef>>>,
 }
 
 impl Store {
@@ -200,7 +206,10 @@ impl Store {
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
             .map_err(|e| StoreError::sqlite("fixing query plans", &e))?;
         schema::migrate(&mut conn)?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            priorities: RefCell::default(),
+        })
     }
 }
 

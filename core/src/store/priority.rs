@@ -83,6 +83,7 @@ pub fn is_apple_watch(source: &Source) -> bool {
 impl Store {
     /// Replaces the member's source order for `metric`; an empty list restores the default.
     pub fn set_source_priority(&mut self, metric: Metric, ordered: &[SourceRef]) -> Result<()> {
+        self.priorities.get_mut().clear();
         let tx = self.write_transaction()?;
         tx.execute(
             "DELETE FROM source_priority WHERE metric = ?1",
@@ -102,6 +103,16 @@ impl Store {
 
     /// The member's source order for `metric`, empty when it is the default.
     pub fn source_priority(&self, metric: Metric) -> Result<Vec<SourceRef>> {
+        if let Some(ordered) = self.priorities.borrow().get(&metric) {
+            return Ok(ordered.clone());
+        }
+        let ordered = self.read_source_priority(metric)?;
+        self.priorities.borrow_mut().insert(metric, ordered.clone());
+        Ok(ordered)
+    }
+
+    /// [`Self::source_priority`] from the file.
+    fn read_source_priority(&self, metric: Metric) -> Result<Vec<SourceRef>> {
         let fail = |e: rusqlite::Error| StoreError::sqlite("reading the source priority", &e);
         let mut statement = self
             .conn
@@ -196,6 +207,13 @@ mod tests {
     #[test]
     fn the_member_order_wins_per_metric_and_can_be_reset() {
         let mut store = Store::open_in_memory().expect("opens");
+        // Read (and kept) before the member's order is set: the new order must still win.
+        assert_eq!(
+            store
+                .preferred_source(Metric::Sleep, &[watch(), ring()])
+                .expect("reads"),
+            Some(&watch())
+        );
         let order = [
             SourceRef {
                 name: "Oura".to_owned(),
