@@ -30,26 +30,16 @@
 //!
 //! Random numbers come from SplitMix64 (Steele, Lea & Flood 2014, the same generator as
 //! [`crate::apple_export::synthetic`]'s, which is private there) and Box-Muller normals.
-//!
-//! A night ([`NightSleep`]) can only be built by the summary module (its UTC window is private to
-//! it), so the generator asks a throw-away in-memory store for one night once and fills in the
-//! public fields of a copy for every day; the private window, used only for the store's own HRV
-//! reads, keeps the template's value. A public constructor on `NightSleep` would remove this detour.
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, TimeDelta};
 use serde::Serialize;
 
 use super::baseline::HrvMetric;
-use crate::health::{
-    ActivityType, McLeanItems, Questionnaire, RangeFlag, SleepSegment, SleepSession, SleepStage,
-    Source, Timestamp, TrainingClass,
-};
+use crate::health::{ActivityType, McLeanItems, Questionnaire, RangeFlag, TrainingClass};
 use crate::load::Sex;
-use crate::store::{Store, StoreError};
 use crate::summary::{
     CheckInSummary, DailySummary, LabEntry, LoadInputs, NightSleep, RestingHr, RmssdMethod,
-    RmssdNight, SdnnNight, StageTotals, SummaryError, SummarySettings, WorkoutSummary,
-    daily_summaries,
+    RmssdNight, SdnnNight, StageTotals, WorkoutSummary,
 };
 
 /// The name of the generated data's source.
@@ -58,15 +48,6 @@ pub const SOURCE: &str = "Synthetic Watch";
 /// Why a history could not be generated.
 #[derive(Debug, thiserror::Error)]
 pub enum SyntheticError {
-    /// The in-memory store the night template comes from failed.
-    #[error("night template: {0}")]
-    Store(#[from] StoreError),
-    /// The summary of the night template failed.
-    #[error("night template: {0}")]
-    Summary(#[from] SummaryError),
-    /// The template store gave no night.
-    #[error("night template: the store gave no night")]
-    NoTemplate,
     /// A field of the spec is unusable.
     #[error("member spec: {field} {reason}")]
     InvalidSpec {
@@ -515,7 +496,6 @@ pub fn generate(spec: &MemberSpec) -> Result<SyntheticHistory, SyntheticError> {
             reason: "must be a UTC offset from -12 to +14 hours",
         });
     }
-    let template = night_template()?;
     let mut rng = Rng(spec.seed);
     let mut days = Vec::with_capacity(spec.days);
     let mut truth = Vec::with_capacity(spec.days);
@@ -581,22 +561,22 @@ pub fn generate(spec: &MemberSpec) -> Result<SyntheticHistory, SyntheticError> {
             let in_bed_s = asleep_h * 3600.0 / efficiency;
             let wake = local(6, 30).map(|w| w + TimeDelta::minutes((20.0 * z_wake) as i64));
             if let Some(wake) = wake {
-                let mut night = template.clone();
-                night.source = SOURCE.to_owned();
-                night.sessions = 1;
-                night.wake_time = wake;
-                night.bedtime = wake - TimeDelta::seconds(in_bed_s as i64);
-                night.in_bed_s = in_bed_s;
-                night.asleep_s = Some(asleep_h * 3600.0);
-                night.efficiency = Some(efficiency);
-                night.stages = StageTotals {
-                    light_s: 0.55 * asleep_h * 3600.0,
-                    deep_s: 0.2 * asleep_h * 3600.0,
-                    rem_s: 0.25 * asleep_h * 3600.0,
-                    unspecified_s: 0.0,
-                    awake_s: in_bed_s - asleep_h * 3600.0,
-                };
-                summary.sleep = Some(night);
+                summary.sleep = Some(NightSleep {
+                    source: SOURCE.to_owned(),
+                    sessions: 1,
+                    bedtime: wake - TimeDelta::seconds(in_bed_s as i64),
+                    wake_time: wake,
+                    in_bed_s,
+                    asleep_s: Some(asleep_h * 3600.0),
+                    efficiency: Some(efficiency),
+                    stages: StageTotals {
+                        light_s: 0.55 * asleep_h * 3600.0,
+                        deep_s: 0.2 * asleep_h * 3600.0,
+                        rem_s: 0.25 * asleep_h * 3600.0,
+                        unspecified_s: 0.0,
+                        awake_s: in_bed_s - asleep_h * 3600.0,
+                    },
+                });
             }
             match spec.device {
                 HrvDevice::BeatToBeat | HrvDevice::HealthConnectRmssd => {
@@ -750,35 +730,6 @@ fn lab(
         }),
         collected_at: at,
     }
-}
-
-/// One night from a throw-away in-memory store (module doc).
-fn night_template() -> Result<NightSleep, SyntheticError> {
-    let day = NaiveDate::from_ymd_opt(2020, 1, 2).ok_or(SyntheticError::NoTemplate)?;
-    let end = day
-        .and_hms_opt(6, 30, 0)
-        .map(|t| t.and_utc())
-        .ok_or(SyntheticError::NoTemplate)?;
-    let start = end - TimeDelta::hours(8);
-    let (start, end) = (Timestamp::at_utc(start), Timestamp::at_utc(end));
-    let session = SleepSession {
-        start: start.clone(),
-        end: end.clone(),
-        segments: vec![SleepSegment {
-            stage: SleepStage::Asleep,
-            start,
-            end,
-        }],
-        source: Source::named(SOURCE),
-        platform_id: None,
-    };
-    let mut store = Store::open_in_memory()?;
-    store.ingest("synthetic", &[session], &[], None)?;
-    daily_summaries(&store, day, day, &SummarySettings::default())?
-        .into_iter()
-        .next()
-        .and_then(|d| d.sleep)
-        .ok_or(SyntheticError::NoTemplate)
 }
 
 #[cfg(test)]

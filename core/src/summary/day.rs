@@ -67,8 +67,8 @@ pub(super) fn build(
         let night = sleep::night_of(store, date, &sleeps, settings)?;
         let (hrv_rmssd, hrv_sdnn) = match &night {
             Some(n) => (
-                hrv::rmssd(store, &span_hrv, n.window, settings)?,
-                hrv::sdnn(store, &span_hrv, n.window)?,
+                hrv::rmssd(store, &span_hrv, n.window(), settings)?,
+                hrv::sdnn(store, &span_hrv, n.window())?,
             ),
             None => (None, None),
         };

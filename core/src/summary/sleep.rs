@@ -43,9 +43,16 @@ pub struct NightSleep {
     pub efficiency: Option<f64>,
     /// Time per stage.
     pub stages: StageTotals,
-    /// The night window in UTC, for the HRV reads.
-    #[serde(skip)]
-    pub(super) window: (DateTime<Utc>, DateTime<Utc>),
+}
+
+impl NightSleep {
+    /// The night window in UTC, bedtime to wake time: where the night's HRV is read.
+    pub fn window(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        (
+            self.bedtime.with_timezone(&Utc),
+            self.wake_time.with_timezone(&Utc),
+        )
+    }
 }
 
 /// Whether `session` can be the night of the day it ends on (module doc of [`super`]).
@@ -108,6 +115,5 @@ pub(super) fn night_of(
         // Sleep efficiency = time asleep / time in bed (the usual polysomnography definition).
         efficiency: asleep_s.filter(|_| in_bed_s > 0.0).map(|a| a / in_bed_s),
         stages,
-        window: (first.start.utc(), last.end.utc()),
     }))
 }
