@@ -126,6 +126,14 @@ pub(crate) mod sealed {
         fn save_details(&self, tx: &Transaction<'_>, rid: i64) -> Result<()>;
         /// Builds the record from its `record` row and its details.
         fn load(conn: &Connection, rid: i64, head: Head) -> Result<Self>;
+        /// [`Self::load`] of many rows, in their order; a kind whose details are many small rows
+        /// reads them for all at once instead of once per record.
+        fn load_all(conn: &Connection, heads: Vec<(i64, Head)>) -> Result<Vec<Self>> {
+            heads
+                .into_iter()
+                .map(|(rid, head)| Self::load(conn, rid, head))
+                .collect()
+        }
         /// Whether row `rid` already says what `new` says.
         fn matches(conn: &Connection, rid: i64, new: &Self) -> Result<bool> {
             Ok(super::load_one::<Self>(conn, rid)?.as_ref() == Some(new))
@@ -264,10 +272,7 @@ impl Store {
             }
             heads
         };
-        heads
-            .into_iter()
-            .map(|(rid, head)| K::load(&self.conn, rid, head))
-            .collect()
+        K::load_all(&self.conn, heads)
     }
 }
 

@@ -3,6 +3,8 @@
 //! Both are a list of (name, start, end) kept in order under their record's row, so one pair of
 //! functions saves and loads either table (`sleep_segment`, `workout_event`, same columns).
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, Transaction, params};
 
 use super::error::{Result, StoreError};
@@ -63,20 +65,33 @@ pub(crate) fn save<'a>(
 
 /// The parts under row `rid`, in order.
 pub(crate) fn load(conn: &Connection, table: PartTable, rid: i64) -> Result<Vec<Part>> {
+    Ok(load_rows(conn, table, rid, rid)?
+        .remove(&rid)
+        .unwrap_or_default())
+}
+
+/// The parts under every row from `first` to `last` (row keys), each row's in order: one read for
+/// the records of a range instead of one per record.
+pub(crate) fn load_rows(
+    conn: &Connection,
+    table: PartTable,
+    first: i64,
+    last: i64,
+) -> Result<HashMap<i64, Vec<Part>>> {
     let sql = format!(
-        "SELECT code, start_ns, start_offset_s, start_zone, end_ns, end_offset_s, end_zone \
-         FROM {} WHERE rid = ?1 ORDER BY position",
+        "SELECT rid, code, start_ns, start_offset_s, start_zone, end_ns, end_offset_s, end_zone \
+         FROM {} WHERE rid >= ?1 AND rid <= ?2 ORDER BY rid, position",
         table.name()
     );
     let fail = |e: rusqlite::Error| StoreError::sqlite("reading record parts", &e);
     let mut statement = conn.prepare_cached(&sql).map_err(fail)?;
-    let mut rows = statement.query([rid]).map_err(fail)?;
-    let mut parts = Vec::new();
+    let mut rows = statement.query([first, last]).map_err(fail)?;
+    let mut parts: HashMap<i64, Vec<Part>> = HashMap::new();
     while let Some(row) = rows.next().map_err(fail)? {
-        parts.push((
-            row.get(0).map_err(fail)?,
-            timestamp_at(row, 1, table.name())?,
-            timestamp_at(row, 4, table.name())?,
+        parts.entry(row.get(0).map_err(fail)?).or_default().push((
+            row.get(1).map_err(fail)?,
+            timestamp_at(row, 2, table.name())?,
+            timestamp_at(row, 5, table.name())?,
         ));
     }
     Ok(parts)

@@ -41,24 +41,44 @@ impl Kind for SleepSession {
     }
 
     fn load(conn: &Connection, rid: i64, head: Head) -> Result<Self> {
-        let segments = parts::load(conn, PartTable::SleepSegment, rid)?
-            .into_iter()
-            .map(|(code, start, end)| {
-                Ok(SleepSegment {
-                    stage: from_name(code, "sleep_segment.code")?,
-                    start,
-                    end,
-                })
-            })
-            .collect::<Result<_>>()?;
-        Ok(Self {
-            start: head.start,
-            end: head.end,
-            segments,
-            source: head.source,
-            platform_id: head.from_platform.then_some(head.id),
-        })
+        session(head, parts::load(conn, PartTable::SleepSegment, rid)?)
     }
+
+    fn load_all(conn: &Connection, heads: Vec<(i64, Head)>) -> Result<Vec<Self>> {
+        let (Some(first), Some(last)) = (
+            heads.iter().map(|(rid, _)| *rid).min(),
+            heads.iter().map(|(rid, _)| *rid).max(),
+        ) else {
+            return Ok(Vec::new());
+        };
+        // The rows between hold other kinds' records too, which have no segments.
+        let mut segments = parts::load_rows(conn, PartTable::SleepSegment, first, last)?;
+        heads
+            .into_iter()
+            .map(|(rid, head)| session(head, segments.remove(&rid).unwrap_or_default()))
+            .collect()
+    }
+}
+
+/// A session from its `record` row and its stored segments.
+fn session(head: Head, segments: Vec<parts::Part>) -> Result<SleepSession> {
+    let segments = segments
+        .into_iter()
+        .map(|(code, start, end)| {
+            Ok(SleepSegment {
+                stage: from_name(code, "sleep_segment.code")?,
+                start,
+                end,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(SleepSession {
+        start: head.start,
+        end: head.end,
+        segments,
+        source: head.source,
+        platform_id: head.from_platform.then_some(head.id),
+    })
 }
 
 #[cfg(test)]
@@ -112,6 +132,30 @@ mod tests {
         // A night ending exactly at the range's start does not overlap it.
         assert!(read(&store, 4 * 3600, 5 * 3600).is_empty());
         assert_eq!(read(&store, -86_400, 86_400 * 2), vec![first, second]);
+    }
+
+    #[test]
+    fn nights_read_together_each_get_their_own_segments() {
+        let mut store = Store::open_in_memory().expect("opens");
+        let mut short = night(86_400);
+        short.segments.truncate(1);
+        let mut empty = night(2 * 86_400);
+        empty.segments.clear();
+        let nights = [night(0), short, empty, night(3 * 86_400)];
+        for one in &nights {
+            // One batch each, with a night of another source between: the rows of a range read
+            // are not contiguous.
+            let mut other = one.clone();
+            other.source = crate::health::Source::named("Ring");
+            store
+                .ingest(STREAM, &[one.clone(), other], &[], None)
+                .expect("ingests");
+        }
+        let read_back: Vec<SleepSession> = read(&store, -86_400, 5 * 86_400)
+            .into_iter()
+            .filter(|n| n.source == watch())
+            .collect();
+        assert_eq!(read_back, nights);
     }
 
     #[test]
