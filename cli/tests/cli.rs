@@ -21,12 +21,12 @@ fn data(name: &str) -> String {
         .to_string()
 }
 
-fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("alyze-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+/// A file holding `contents`, removed with the returned directory.
+fn temp_file(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
     std::fs::write(&path, contents).unwrap();
-    path
+    (dir, path)
 }
 
 const CONTRACT_KEYS: [&str; 19] = [
@@ -93,7 +93,7 @@ fn csv_in_seconds_gives_the_same_answer_as_milliseconds() {
         }))
         .collect::<Vec<_>>()
         .join("\n");
-    let path = temp_file("short.csv", &csv);
+    let (_dir, path) = temp_file("short.csv", &csv);
     let a = alyze(&["hrv", "--rr", &data("pyhrv_sample_nni_short.txt"), "--json"]);
     let b = alyze(&[
         "hrv",
@@ -132,7 +132,7 @@ fn the_table_shows_each_section() {
 
 #[test]
 fn a_bad_file_names_the_line_and_fails() {
-    let path = temp_file("bad.txt", "800\n810\n\n12o\n");
+    let (_dir, path) = temp_file("bad.txt", "800\n810\n\n12o\n");
     let out = alyze(&["hrv", "--rr", path.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
@@ -144,7 +144,7 @@ fn a_bad_file_names_the_line_and_fails() {
 
     let mut rows: Vec<String> = (0..40).map(|i| format!("{}", 800 + i)).collect();
     rows[30] = "2600".into();
-    let path = temp_file("range.txt", &rows.join("\n"));
+    let (_dir, path) = temp_file("range.txt", &rows.join("\n"));
     let out = alyze(&["hrv", "--rr", path.to_str().unwrap()]);
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(!out.status.success());
@@ -153,11 +153,11 @@ fn a_bad_file_names_the_line_and_fails() {
         "{err}"
     );
 
-    let path = temp_file("seconds.txt", &"0.8\n".repeat(40));
+    let (_dir, path) = temp_file("seconds.txt", &"0.8\n".repeat(40));
     let err = String::from_utf8(alyze(&["hrv", "--rr", path.to_str().unwrap()]).stderr).unwrap();
     assert!(err.contains("--unit s"), "{err}");
 
-    let path = temp_file("header.csv", "time,hr\n1,60\n");
+    let (_dir, path) = temp_file("header.csv", "time,hr\n1,60\n");
     let err = String::from_utf8(alyze(&["hrv", "--rr", path.to_str().unwrap()]).stderr).unwrap();
     assert!(
         err.contains("line 1") && err.contains("no RR column"),
