@@ -514,7 +514,7 @@ mod tests {
     use crate::health::time::tests::ts;
     use crate::health::{ActivityType, DeviceInfo, Source, Workout};
     use crate::store::pending::tests::{
-        Delivery, every_order, pending_at, pending_count, sample_first,
+        Delivery, assert_counts, every_order, pending_at, pending_count,
     };
 
     const STREAM: &str = "healthkit:workout";
@@ -773,27 +773,16 @@ mod tests {
             let mut store = Store::open_in_memory().expect("opens");
             let record = [walk(0, Some("W-9"), 100.0)];
             let deletion = ["W-9".to_owned()];
-            let mut total = IngestReport::default();
-            for delivery in order {
+            assert_counts(&order, |delivery| {
                 let (records, deleted): (&[Workout], &[String]) = match delivery {
                     Delivery::Sample => (&record, &[]),
                     Delivery::Deletion => (&[], &deletion),
                     Delivery::Both => (&record, &deletion),
                 };
-                let report = store
+                store
                     .ingest(STREAM, records, deleted, None)
-                    .expect("ingests");
-                total.inserted += report.inserted;
-                total.duplicates += report.duplicates;
-                total.deleted += report.deleted;
-            }
-            let deliveries = order.iter().filter(|&&d| d != Delivery::Deletion).count();
-            let first = usize::from(sample_first(&order));
-            assert_eq!(
-                (total.inserted, total.deleted, total.duplicates),
-                (first, first, deliveries - first),
-                "{order:?}"
-            );
+                    .expect("ingests")
+            });
             assert!(all(&store).is_empty(), "{order:?}");
             assert!(workout_row(&store, "W-9").0.is_some(), "{order:?}");
             assert_eq!(pending_count(&store), 0, "{order:?}");

@@ -199,6 +199,30 @@ pub(super) mod tests {
         order[0] != Delivery::Deletion
     }
 
+    /// Delivers each step of `order` through `ingest` (given the step, it stores the batch and
+    /// returns its report) and checks the counts every order must add up to: in order, the item
+    /// is inserted once and then deleted; deletion first, every delivery of the item is a
+    /// duplicate. Either way the same final state, which the caller checks.
+    pub(crate) fn assert_counts(
+        order: &[Delivery],
+        mut ingest: impl FnMut(Delivery) -> crate::store::IngestReport,
+    ) {
+        let (mut inserted, mut deleted, mut duplicates) = (0, 0, 0);
+        for &delivery in order {
+            let report = ingest(delivery);
+            inserted += report.inserted;
+            deleted += report.deleted;
+            duplicates += report.duplicates;
+        }
+        let deliveries = order.iter().filter(|&&d| d != Delivery::Deletion).count();
+        let first = usize::from(sample_first(order));
+        assert_eq!(
+            (inserted, deleted, duplicates),
+            (first, first, deliveries - first),
+            "{order:?}"
+        );
+    }
+
     #[test]
     fn every_order_covers_the_deletion_first_and_the_sample_first() {
         let orders = every_order();

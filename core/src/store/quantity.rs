@@ -551,7 +551,7 @@ mod tests {
     use crate::health::time::tests::ts;
     use crate::health::{HealthError, Source};
     use crate::store::pending::tests::{
-        Delivery, every_order, pending_at, pending_count, sample_first,
+        Delivery, assert_counts, every_order, pending_at, pending_count,
     };
 
     const HR: &str = "healthkit:heart_rate";
@@ -967,29 +967,16 @@ mod tests {
             let mut store = Store::open_in_memory().expect("opens");
             let sample = [heart_rate(66.0, 60, "HK-9")];
             let deletion = ["HK-9".to_owned()];
-            let mut total = IngestReport::default();
-            for delivery in order {
+            assert_counts(&order, |delivery| {
                 let (samples, deleted): (&[QuantitySample], &[String]) = match delivery {
                     Delivery::Sample => (&sample, &[]),
                     Delivery::Deletion => (&[], &deletion),
                     Delivery::Both => (&sample, &deletion),
                 };
-                let report = store
+                store
                     .ingest_quantities(HR, samples, deleted, None)
-                    .expect("ingests");
-                total.inserted += report.inserted;
-                total.duplicates += report.duplicates;
-                total.deleted += report.deleted;
-            }
-            let deliveries = order.iter().filter(|&&d| d != Delivery::Deletion).count();
-            // In order, the sample is inserted and then deleted; deletion first, every delivery
-            // of the sample is a duplicate. Either way the same final state.
-            let first = usize::from(sample_first(&order));
-            assert_eq!(
-                (total.inserted, total.deleted, total.duplicates),
-                (first, first, deliveries - first),
-                "{order:?}"
-            );
+                    .expect("ingests")
+            });
             assert!(all_heart_rate(&store).is_empty(), "{order:?}");
             assert_eq!(row_count(&store), 1, "{order:?}");
             assert!(deleted_at(&store, "HK-9").is_some(), "{order:?}");
