@@ -14,6 +14,7 @@
 //!    path printed still opens after the demo has cleaned up. The default export's 90 days give
 //!    the 60-day normal range and the 14 nights of HRV a baseline needs, so the member is scored.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use alyze_core::apple_export::{Flow, SyntheticExport, import_export};
@@ -39,25 +40,33 @@ pub const CHART_FILE: &str = "alyze-demo-trends.svg";
 
 /// Runs the demo.
 pub fn run() -> Result<()> {
-    hrv_story()?;
-    watch_story()
+    let mut out = std::io::stdout().lock();
+    hrv_story(&mut out)?;
+    watch_story(&mut out)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Part 1: the member's HRV from the public recordings.
-fn hrv_story() -> Result<()> {
+fn hrv_story(out: &mut impl Write) -> Result<()> {
     let short = parse_rr_text(SHORT, RrUnit::Milliseconds)?;
     let long = parse_rr_text(LONG, RrUnit::Milliseconds)?;
     let settings = HrvSettings::default();
 
-    println!("alyze demo: a member's HRV, from two public recordings (pyHRV sample data, BSD-3)\n");
+    writeln!(
+        out,
+        "alyze demo: a member's HRV, from two public recordings (pyHRV sample data, BSD-3)\n"
+    )?;
 
     let morning = hrv::analyse(&short.rr_ms, &[], &settings).map_err(|e| anyhow!("{e}"))?;
     let t = &morning.time;
-    println!(
+    writeln!(
+        out,
         "This morning's reading ({:.0}-minute recording)",
         morning.duration_s / 60.0
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  RMSSD {:.1} ms (ln {:.2}), heart rate {:.0} bpm; quality {} ({} of {} beats corrected)",
         t.rmssd_ms,
         t.ln_rmssd,
@@ -65,23 +74,29 @@ fn hrv_story() -> Result<()> {
         quality_word(morning.quality),
         morning.artefacts.corrected,
         morning.n_beats,
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  RMSSD follows the parasympathetic (rest-and-digest) branch: higher than your own usual\n  \
          means you have recovered; readiness compares it with your baseline once you have one.\n"
-    );
+    )?;
 
     let night = hrv::analyse_night(&long.rr_ms, &[], &NightSettings::default())
         .map_err(|e| anyhow!("{e}"))?;
-    println!("An hour of recording, read in 5-minute windows the way your watch reads a night");
-    println!(
+    writeln!(
+        out,
+        "An hour of recording, read in 5-minute windows the way your watch reads a night"
+    )?;
+    writeln!(
+        out,
         "  {:>6} {:>6} {:>9} {:>8} {:>7}  counted",
         "start", "beats", "RMSSD", "ln", "HR"
-    );
+    )?;
     for w in &night.windows {
         let show =
             |v: Option<f64>, digits: usize| v.map_or("-".to_string(), |v| format!("{v:.digits$}"));
-        println!(
+        writeln!(
+            out,
             "  {:>4.0}min {:>6} {:>6} ms {:>8} {:>3} bpm  {}",
             w.start_s / 60.0,
             w.n_beats,
@@ -93,19 +108,23 @@ fn hrv_story() -> Result<()> {
             } else {
                 "no (too short or too many artefacts)"
             },
-        );
+        )?;
     }
     match (night.mean_ln_rmssd, night.mean_rmssd_ms) {
-        (Some(ln), Some(rmssd)) => println!(
+        (Some(ln), Some(rmssd)) => writeln!(
+            out,
             "  Night HRV: ln RMSSD {ln:.2} (RMSSD {rmssd:.1} ms) from {} clean windows\n",
             night.clean_windows
-        ),
-        _ => println!("  Night HRV: no clean window, so no value tonight\n"),
+        )?,
+        _ => writeln!(out, "  Night HRV: no clean window, so no value tonight\n")?,
     }
 
     let full = hrv::analyse(&long.rr_ms, &[], &settings).map_err(|e| anyhow!("{e}"))?;
-    println!("What your clinician sees: the full analysis of the hour\n");
-    print!("{}", table("the 1-hour recording", &full));
+    writeln!(
+        out,
+        "What your clinician sees: the full analysis of the hour\n"
+    )?;
+    write!(out, "{}", table("the 1-hour recording", &full))?;
     Ok(())
 }
 
@@ -120,7 +139,7 @@ impl Drop for DemoDir {
 }
 
 /// Part 2: three months of watch data imported and summarised per day.
-fn watch_story() -> Result<()> {
+fn watch_story(out: &mut impl Write) -> Result<()> {
     let dir = DemoDir(std::env::temp_dir().join(format!("alyze-demo-{}", std::process::id())));
     std::fs::create_dir_all(&dir.0).context("creating the demo's temporary directory")?;
     let export_path = dir.0.join("export.zip");
@@ -129,14 +148,15 @@ fn watch_story() -> Result<()> {
         .write_zip(&export_path)
         .context("writing the generated Apple Health export")?;
 
-    println!(
+    writeln!(
+        out,
         "\nThree months from the member's Apple Watch, iPhone and ring (a generated export)\n"
-    );
+    )?;
     let database = dir.0.join("alyze.db");
     let mut store = Store::open(&database).context("opening the demo store")?;
     let report = import_export(&mut store, &export_path, |_| Flow::Continue)
         .context("importing the generated export")?;
-    print!("{}", crate::import::to_text(&report, &database));
+    write!(out, "{}", crate::import::to_text(&report, &database))?;
 
     let not_after = export
         .start_date
@@ -150,13 +170,21 @@ fn watch_story() -> Result<()> {
         .ok_or_else(|| anyhow!("the generated export's dates are out of range"))?;
     let days = daily_summaries(&store, first, last, &SummarySettings::default())
         .context("summarising the days")?;
-    println!("\nThe last week, day by day: what the readiness engine will read each morning\n");
-    print!("{}", crate::summary::table(&days));
-    morning_story(&store, last, &dir)
+    writeln!(
+        out,
+        "\nThe last week, day by day: what the readiness engine will read each morning\n"
+    )?;
+    write!(out, "{}", crate::summary::table(&days))?;
+    morning_story(out, &store, last, &dir)
 }
 
 /// Part 3: the call of the last day, its reasons, and the chart of the last months.
-fn morning_story(store: &Store, last: NaiveDate, dir: &DemoDir) -> Result<()> {
+fn morning_story(
+    out: &mut impl Write,
+    store: &Store,
+    last: NaiveDate,
+    dir: &DemoDir,
+) -> Result<()> {
     // The generated member has no profile: the default one, said once here rather than with the
     // "set it with --sex" note meant for a member at the command line.
     let resolved = Resolved {
@@ -164,12 +192,13 @@ fn morning_story(store: &Store, last: NaiveDate, dir: &DemoDir) -> Result<()> {
         ..Resolved::default_profile()
     };
     let day = crate::readiness::day_readiness(store, last, &resolved)?;
-    println!(
+    writeln!(
+        out,
         "\nThe member's morning: the readiness of their latest day (default profile: {} \
          constants)\n",
         crate::profile::sex_word(resolved.profile.sex)
-    );
-    print!("{}", crate::readiness::to_text(&day, &resolved));
+    )?;
+    write!(out, "{}", crate::readiness::to_text(&day, &resolved))?;
 
     let first = last
         .checked_sub_days(Days::new(CHART_DAYS - 1))
@@ -180,10 +209,11 @@ fn morning_story(store: &Store, last: NaiveDate, dir: &DemoDir) -> Result<()> {
     // A rename within one file system replaces the previous run's chart in one step.
     std::fs::rename(&drawn, &kept)
         .with_context(|| format!("moving the chart to {}", kept.display()))?;
-    println!(
+    writeln!(
+        out,
         "\nTrends of {first} to {last} (HRV with its normal band, resting HR, sleep, load, \
          readiness):\n  {}",
         kept.display()
-    );
+    )?;
     Ok(())
 }

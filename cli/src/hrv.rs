@@ -3,6 +3,7 @@
 //! The JSON keys are a stable contract that scripts and tests rely on: add keys, never rename or
 //! drop one.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use alyze_core::hrv::{
@@ -73,11 +74,17 @@ pub fn run(args: &HrvArgs) -> Result<()> {
     };
     let report = hrv::analyse(&parsed.rr_ms, &[], &settings)
         .map_err(|e| anyhow!("{shown}: {}", locate(&e, &parsed, unit)))?;
+    let mut out = std::io::stdout().lock();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report_json(&report))?);
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&report_json(&report))?
+        )?;
     } else {
-        print!("{}", table(&shown.to_string(), &report));
+        write!(out, "{}", table(&shown.to_string(), &report))?;
     }
+    out.flush()?;
     Ok(())
 }
 

@@ -22,7 +22,7 @@
 //!
 //! Nothing printed holds a health value: only counts and reasons.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use alyze_core::apple_export::{
@@ -61,11 +61,13 @@ pub fn run(args: &ImportArgs, data_dir: &Path) -> Result<()> {
     });
     bar.finish_and_clear();
     let report = report.with_context(|| format!("importing {}", args.path.display()))?;
+    let mut out = std::io::stdout().lock();
     if args.json {
-        println!("{}", to_json(&report, &database));
+        writeln!(out, "{}", to_json(&report, &database))?;
     } else {
-        print!("{}", to_text(&report, &database));
+        write!(out, "{}", to_text(&report, &database))?;
     }
+    out.flush()?;
     Ok(())
 }
 

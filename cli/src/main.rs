@@ -1,7 +1,8 @@
 //! `alyze`: the member app's core on the command line, for clinicians, engineers and scripts.
 //!
 //! Each subcommand lives in a module named for what it does; this file only parses the command
-//! line, resolves the data directory and turns an error into a message and a non-zero exit.
+//! line, resolves the data directory and turns an error into a message and a non-zero exit (but
+//! a closed stdout pipe into a quiet success).
 
 mod chart;
 mod demo;
@@ -75,9 +76,19 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of stdout has gone (`alyze summary | head -1`): stopping is what it asked
+        // for, not a failure, so end quietly, as other Unix tools do.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether the error comes from writing to a pipe whose reader has closed it.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.root_cause()
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }

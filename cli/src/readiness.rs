@@ -15,6 +15,7 @@
 //! setting, threshold}]`), plus `profile` (`{sex, sex_is_default, max_hr_bpm, resting_hr_bpm,
 //! age_years}`). Keys are a contract: add keys, never rename or drop one.
 
+use std::io::Write;
 use std::path::Path;
 
 use alyze_core::readiness::{
@@ -64,20 +65,24 @@ pub fn run(args: &ReadinessArgs, data_dir: &Path) -> Result<()> {
     };
     let resolved = profile::resolve(&args.profile, data_dir)?;
     let day = day_readiness(&store, date, &resolved)?;
+    let mut out = std::io::stdout().lock();
     if args.json {
-        println!(
+        writeln!(
+            out,
             "{}",
             serde_json::to_string_pretty(&Json::new(&day, &resolved))?
-        );
+        )?;
     } else {
-        print!("{}", to_text(&day, &resolved));
+        write!(out, "{}", to_text(&day, &resolved))?;
         if date > latest && day.state != ReadinessState::Scored {
-            println!(
+            writeln!(
+                out,
                 "Your latest data is from {latest}: try alyze readiness --date {latest}, or \
                  import a newer export."
-            );
+            )?;
         }
     }
+    out.flush()?;
     Ok(())
 }
 

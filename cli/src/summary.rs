@@ -21,6 +21,7 @@
 //! - `recovery`: `[{modality, start, duration_s, temperature_c}]`;
 //! - `labs`: `[{loinc, name, value, unit, flag, collected_at}]`.
 
+use std::io::Write;
 use std::path::Path;
 
 use alyze_core::store::Store;
@@ -66,11 +67,13 @@ pub fn run(args: &SummaryArgs, data_dir: &Path) -> Result<()> {
     };
     let days = daily_summaries(&store, from, to, &SummarySettings::default())
         .context("summarising the days")?;
+    let mut out = std::io::stdout().lock();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&days)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&days)?)?;
     } else {
-        print!("{}", table(&days));
+        write!(out, "{}", table(&days))?;
     }
+    out.flush()?;
     Ok(())
 }
 

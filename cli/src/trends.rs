@@ -5,6 +5,7 @@
 //! The series come from `alyze_core::readiness::readiness_history` over the range (with the
 //! history its baselines need before it) and are drawn by [`crate::chart`].
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use alyze_core::readiness::{HistorySettings, HrvMetric, ReadinessHistory, readiness_history};
@@ -46,15 +47,18 @@ pub fn run(args: &TrendsArgs, data_dir: &Path) -> Result<()> {
     }
     let resolved = profile::resolve(&args.profile, data_dir)?;
     write_trends(&store, args.from, args.to, &resolved, &args.out)?;
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "Wrote the trends of {} to {} to {}",
         args.from,
         args.to,
         args.out.display()
-    );
+    )?;
     if let Some(note) = resolved.default_note() {
-        println!("{note}");
+        writeln!(out, "{note}")?;
     }
+    out.flush()?;
     Ok(())
 }
 
