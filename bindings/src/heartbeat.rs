@@ -2,6 +2,8 @@
 //! and its `HKHeartbeatSeriesQuery` beats, the input of the night's beat-to-beat RMSSD. One series
 //! is about a minute of beats (Apple) or a whole night (a chest strap); a batch of series is one call.
 
+use std::sync::Arc;
+
 use alyze_core::health::{Beat, HeartbeatSeries, Source};
 use alyze_core::store::SkipReason;
 
@@ -36,11 +38,11 @@ pub struct FfiHeartbeatSeries {
 impl IntoCore for FfiHeartbeatSeries {
     type Core = HeartbeatSeries;
 
-    fn into_core(self, sources: &[Source]) -> Result<HeartbeatSeries, SkipReason> {
+    fn into_core(self, sources: &[Arc<Source>]) -> Result<HeartbeatSeries, SkipReason> {
         Ok(HeartbeatSeries {
             start: timestamp("start", self.start_ms, self.start_offset_s, self.zone)?,
             beats: self.beats,
-            source: source(sources, self.source)?,
+            source: Arc::unwrap_or_clone(source(sources, self.source)?),
             platform_id: self.platform_id,
         })
     }
@@ -49,7 +51,7 @@ impl IntoCore for FfiHeartbeatSeries {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::samples::tests::sources;
+    use crate::samples::tests::shared_sources;
 
     #[test]
     fn a_series_keeps_its_beats_and_gaps() {
@@ -71,7 +73,7 @@ mod tests {
             source: 1,
             platform_id: Some("HK-SERIES".to_owned()),
         }
-        .into_core(&sources())
+        .into_core(&shared_sources())
         .expect("converts");
         assert_eq!(series.beats, beats);
         assert_eq!(series.start.offset_s(), -18_000);

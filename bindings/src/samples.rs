@@ -10,6 +10,8 @@
 use alyze_core::health::{
     DeviceInfo, DeviceKind, HealthError, QuantityKind, QuantitySample, Source, Timestamp,
 };
+use std::sync::Arc;
+
 use alyze_core::store::{IngestReport as CoreIngestReport, SkipReason};
 use chrono::DateTime;
 
@@ -146,7 +148,7 @@ pub(crate) trait IntoCore {
     /// The core's record.
     type Core;
     /// Builds the core's record, its source taken from the batch's `sources`.
-    fn into_core(self, sources: &[Source]) -> Result<Self::Core, SkipReason>;
+    fn into_core(self, sources: &[Arc<Source>]) -> Result<Self::Core, SkipReason>;
 }
 
 /// A batch converted for the core, remembering where each converted record sat in the shell's
@@ -163,13 +165,15 @@ pub(crate) struct Converted<T> {
 impl<T> Converted<T> {
     /// Converts a shell's batch, whose records name their source in `sources`.
     pub fn of<F: IntoCore<Core = T>>(batch: Vec<F>, sources: &[Source]) -> Self {
+        // Each source once, shared by the records naming it (`QuantitySample::source`).
+        let sources: Vec<Arc<Source>> = sources.iter().cloned().map(Arc::new).collect();
         let mut converted = Self {
             records: Vec::with_capacity(batch.len()),
             positions: Vec::with_capacity(batch.len()),
             failed: Vec::new(),
         };
         for (index, sample) in batch.into_iter().enumerate() {
-            match sample.into_core(sources) {
+            match sample.into_core(&sources) {
                 Ok(record) => {
                     converted.records.push(record);
                     converted.positions.push(index);
@@ -209,7 +213,7 @@ impl<T> Converted<T> {
 impl IntoCore for FfiQuantitySample {
     type Core = QuantitySample;
 
-    fn into_core(self, sources: &[Source]) -> Result<QuantitySample, SkipReason> {
+    fn into_core(self, sources: &[Arc<Source>]) -> Result<QuantitySample, SkipReason> {
         let start = timestamp(
             "start",
             self.start_ms,
@@ -229,7 +233,7 @@ impl IntoCore for FfiQuantitySample {
 }
 
 /// The source at position `index` of a batch's `sources`; a position past its end skips the record.
-pub(crate) fn source(sources: &[Source], index: u32) -> Result<Source, SkipReason> {
+pub(crate) fn source(sources: &[Arc<Source>], index: u32) -> Result<Arc<Source>, SkipReason> {
     usize::try_from(index)
         .ok()
         .and_then(|i| sources.get(i))
@@ -283,15 +287,20 @@ pub(crate) mod tests {
         vec![named("iPhone"), named("Watch")]
     }
 
+    /// [`sources`] as a converted batch shares them.
+    pub(crate) fn shared_sources() -> Vec<Arc<Source>> {
+        sources().into_iter().map(Arc::new).collect()
+    }
+
     #[test]
     fn a_sample_keeps_its_instants_offsets_and_source() {
-        let core = sample(61.0).into_core(&sources()).expect("converts");
+        let core = sample(61.0).into_core(&shared_sources()).expect("converts");
         assert_eq!(core.start.utc().timestamp_millis(), 1_795_824_000_000);
         assert_eq!(core.end.offset_s(), 3600);
         assert_eq!(core.start.zone(), Some("Europe/Berlin"));
-        assert_eq!(core.source, sources()[1]);
+        assert_eq!(*core.source, sources()[1]);
         assert_eq!(
-            core.source.device.and_then(|d| d.kind),
+            core.source.device.as_ref().and_then(|d| d.kind),
             Some(DeviceKind::Watch)
         );
         assert_eq!(core.platform_id.as_deref(), Some("A1"));

@@ -3,6 +3,8 @@
 //! grouped by the shell. Instants cross as in [`crate::samples`]: epoch milliseconds plus offsets.
 //! Each segment carries its own offsets, since a night can cross a DST change or a border.
 
+use std::sync::Arc;
+
 use alyze_core::health::{SleepSegment, SleepSession, SleepStage, Source};
 use alyze_core::store::SkipReason;
 
@@ -70,7 +72,7 @@ pub struct FfiSleepSession {
 impl IntoCore for FfiSleepSession {
     type Core = SleepSession;
 
-    fn into_core(self, sources: &[Source]) -> Result<SleepSession, SkipReason> {
+    fn into_core(self, sources: &[Arc<Source>]) -> Result<SleepSession, SkipReason> {
         let zone = self.zone;
         let segments = self
             .segments
@@ -87,7 +89,7 @@ impl IntoCore for FfiSleepSession {
             start: timestamp("start", self.start_ms, self.start_offset_s, zone.clone())?,
             end: timestamp("end", self.end_ms, self.end_offset_s, zone)?,
             segments,
-            source: source(sources, self.source)?,
+            source: Arc::unwrap_or_clone(source(sources, self.source)?),
             platform_id: self.platform_id,
         })
     }
@@ -96,7 +98,7 @@ impl IntoCore for FfiSleepSession {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::samples::tests::sources;
+    use crate::samples::tests::shared_sources;
 
     #[test]
     fn a_session_keeps_its_segments_and_their_offsets() {
@@ -117,7 +119,7 @@ mod tests {
             source: 1,
             platform_id: Some("hc-1".to_owned()),
         };
-        let core = session.into_core(&sources()).expect("converts");
+        let core = session.into_core(&shared_sources()).expect("converts");
         assert_eq!(core.duration_s(), 8.0 * 3600.0);
         assert_eq!(core.segments[0].stage, SleepStage::Deep);
         assert_eq!(core.segments[0].end.offset_s(), 3600);

@@ -6,6 +6,8 @@
 //! the export importer), so neither shell carries a copy of the table. Instants cross as in
 //! [`crate::samples`]: epoch milliseconds plus offsets.
 
+use std::sync::Arc;
+
 use alyze_core::health::{Source, Workout, WorkoutEvent, WorkoutEventKind};
 use alyze_core::platform::{health_connect, healthkit};
 use alyze_core::store::SkipReason;
@@ -101,7 +103,7 @@ pub struct FfiWorkout {
 impl IntoCore for FfiWorkout {
     type Core = Workout;
 
-    fn into_core(self, sources: &[Source]) -> Result<Workout, SkipReason> {
+    fn into_core(self, sources: &[Arc<Source>]) -> Result<Workout, SkipReason> {
         let zone = self.zone;
         let events = self
             .events
@@ -138,7 +140,7 @@ impl IntoCore for FfiWorkout {
             max_heart_rate_bpm: self.max_heart_rate_bpm,
             distance_m: self.distance_m,
             events,
-            source: source(sources, self.source)?,
+            source: Arc::unwrap_or_clone(source(sources, self.source)?),
             platform_id: self.platform_id,
         })
     }
@@ -149,7 +151,7 @@ mod tests {
     use alyze_core::health::ActivityType;
 
     use super::*;
-    use crate::samples::tests::sources;
+    use crate::samples::tests::shared_sources;
 
     fn workout(activity: PlatformActivity) -> FfiWorkout {
         FfiWorkout {
@@ -184,12 +186,12 @@ mod tests {
             indoor: Some(true),
             swimming_location: None,
         })
-        .into_core(&sources())
+        .into_core(&shared_sources())
         .expect("converts");
         assert_eq!(indoor.activity, ActivityType::IndoorCycling);
         assert_eq!(indoor.events[0].kind, WorkoutEventKind::Pause);
         let yoga = workout(PlatformActivity::HealthConnect { exercise_type: 83 })
-            .into_core(&sources())
+            .into_core(&shared_sources())
             .expect("converts");
         assert_eq!(yoga.activity, ActivityType::Yoga);
     }

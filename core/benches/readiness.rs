@@ -4,7 +4,8 @@
 //!   1,826-day member (`readiness::synthetic`, generated outside the timing);
 //! - today's readiness from a cold open of the store in under 10 ms: [`Store::open`] of a store file
 //!   holding years of imported data, [`readiness_history`] of today (which reads its 180-day
-//!   look-back) and the drop of the store, per iteration. The file is built once, outside the
+//!   look-back, the nights and their HRV only for the 63 days the baselines reach) and the drop of
+//!   the store, per iteration. The file is built once, outside the
 //!   timing, by importing a multi-year synthetic Apple export into a temporary directory.
 //!
 //! The open is cold for the process (a new connection, an empty SQLite page cache, nothing

@@ -42,6 +42,7 @@ use alyze_core::health::{
 use alyze_core::store::{IngestReport, Store};
 use alyze_core::summary::{SummarySettings, daily_summaries};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use proptest::prelude::*;
 
 const HK_HR: &str = "healthkit:HKQuantityTypeIdentifierHeartRate";
 const HK_SDNN: &str = "healthkit:HKQuantityTypeIdentifierHeartRateVariabilitySDNN";
@@ -88,7 +89,7 @@ fn sample(kind: QuantityKind, value: f64, minute: i64, id: &str, source: Source)
         value,
         end: minutes_after(&start, 1),
         start,
-        source,
+        source: source.into(),
         platform_id: Some(id.to_owned()),
     }
 }
@@ -619,4 +620,89 @@ fn a_deletion_carrying_only_the_record_id_deletes_within_its_path() {
     assert_eq!(record_report.deleted, 1);
     assert!(store.records::<SleepSession>(from, to).unwrap().is_empty());
     assert_eq!(ids(&live(&store, QuantityKind::HrvRmssd)), ["HC-1"]);
+}
+
+/// One generated delivery: `id` picks a platform id from a small pool (so ids repeat, within a
+/// batch and across batches) or, when `None`, no platform id (an export row, keyed by content);
+/// `value` 0 is invalid (heart rate below 20 bpm), so some samples are skipped.
+#[derive(Debug, Clone)]
+struct Delivery {
+    id: Option<u8>,
+    value: u8,
+    minute: u8,
+}
+
+fn delivery() -> impl Strategy<Value = Delivery> {
+    (
+        proptest::option::weighted(0.7, 0_u8..24),
+        prop_oneof![1 => Just(0_u8), 9 => 60_u8..63],
+        0_u8..4,
+    )
+        .prop_map(|(id, value, minute)| Delivery { id, value, minute })
+}
+
+fn delivered(deliveries: &[Delivery]) -> Vec<QuantitySample> {
+    deliveries
+        .iter()
+        .map(|d| QuantitySample {
+            platform_id: d.id.map(|id| format!("hk-{id}")),
+            ..hr(f64::from(d.value), i64::from(d.minute), "")
+        })
+        .collect()
+}
+
+fn sum(reports: impl IntoIterator<Item = IngestReport>) -> (usize, usize, usize, usize, usize) {
+    reports.into_iter().fold((0, 0, 0, 0, 0), |total, r| {
+        (
+            total.0 + r.inserted,
+            total.1 + r.updated,
+            total.2 + r.duplicates,
+            total.3 + r.deleted,
+            total.4 + r.skipped.len(),
+        )
+    })
+}
+
+fn rows(store: &Store) -> Vec<(Option<String>, u64, DateTime<Utc>)> {
+    let mut rows: Vec<_> = live(store, QuantityKind::HeartRate)
+        .into_iter()
+        .map(|s| (s.platform_id, s.value.to_bits(), s.start.utc()))
+        .collect();
+    rows.sort();
+    rows
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// A batch is stored several rows to a statement (`store/quantity.rs`, "Multi-row inserts"):
+    /// whatever it holds (new ids, ids stored or deleted before, edits, ids repeated within it,
+    /// invalid samples, export rows), it counts and stores what storing its samples one at a time
+    /// does.
+    #[test]
+    fn a_batch_stores_and_counts_as_its_samples_one_at_a_time(
+        before in proptest::collection::vec(delivery(), 0..90),
+        deleted in proptest::collection::vec(0_u8..24, 0..6),
+        batch in proptest::collection::vec(delivery(), 60..260),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let deleted: Vec<String> = deleted.iter().map(|id| format!("hk-{id}")).collect();
+        let stores: Vec<Store> = ["whole.db", "single.db"]
+            .iter()
+            .map(|name| {
+                let mut store = Store::open(dir.path().join(name)).unwrap();
+                store.ingest_quantities(HK_HR, &delivered(&before), &deleted, None).unwrap();
+                store
+            })
+            .collect();
+        let [mut whole, mut single] = <[Store; 2]>::try_from(stores).ok().unwrap();
+        let samples = delivered(&batch);
+        let at_once = whole.ingest_quantities(HK_HR, &samples, &[], None).unwrap();
+        let one_by_one: Vec<IngestReport> = samples
+            .iter()
+            .map(|s| single.ingest_quantities(HK_HR, std::slice::from_ref(s), &[], None).unwrap())
+            .collect();
+        prop_assert_eq!(sum([at_once]), sum(one_by_one));
+        prop_assert_eq!(rows(&whole), rows(&single));
+    }
 }

@@ -32,7 +32,9 @@
 //! The parse runs on the calling thread (which also reports progress and takes the cancel) and the
 //! store's writes on a second one, each batch handed over when the writer is done with the one
 //! before ([`QUEUED_BATCHES`]): a phone has the cores, and the import then takes about as long as the
-//! slower of the two instead of their sum. The writer stores the batches in the order parsed,
+//! slower of the two instead of their sum. The writer is the slower, so what a quantity sample
+//! needs before the database (its validation and its content key with the SHA-1 in it,
+//! [`KeyedSample`]) is done on the parse thread. The writer stores the batches in the order parsed,
 //! one transaction each, as a single thread would; when it fails it stops, the queue closes, and
 //! the parse stops at its next record with the store's error as the import's.
 //!
@@ -55,7 +57,7 @@ use super::parse::{
     SleepSample, parse_path,
 };
 use crate::health::{HeartbeatSeries, QuantitySample, SleepSession, Workout};
-use crate::store::{IngestReport, Record, Store, StoreError};
+use crate::store::{IngestReport, KeyedSample, Record, SourceIdentities, Store, StoreError};
 
 pub use nights::SESSION_GAP_S;
 
@@ -170,6 +172,7 @@ fn import_bulk(
             batches,
             on_progress,
             quantities: Vec::with_capacity(HANDOVER_SIZE),
+            identities: SourceIdentities::default(),
             records: Records::default(),
             nights: nights::Nights::default(),
             writer_stopped: false,
@@ -225,7 +228,7 @@ const QUEUED_BATCHES: usize = 0;
 /// What the parse hands to the writer: a slice of a quantity transaction, or a batch of the other
 /// records (one transaction).
 enum Batch {
-    Quantities(Vec<QuantitySample>),
+    Quantities(Vec<KeyedSample>),
     Records(Records),
 }
 
@@ -265,11 +268,11 @@ fn write_batches(store: &mut Store, batches: Receiver<Batch>) -> Result<Counts, 
         match batch {
             Batch::Quantities(samples) => {
                 let mut transaction = store.begin_quantities(STREAM)?;
-                transaction.add(&samples)?;
+                transaction.add_keyed(&samples)?;
                 drop(samples);
                 while transaction.len() < BATCH_SIZE {
                     match batches.next_if(|next| matches!(next, Batch::Quantities(_))) {
-                        Some(Batch::Quantities(samples)) => transaction.add(&samples)?,
+                        Some(Batch::Quantities(samples)) => transaction.add_keyed(&samples)?,
                         _ => break,
                     }
                 }
@@ -315,7 +318,9 @@ fn write<K: Record>(
 struct Importer<P> {
     batches: SyncSender<Batch>,
     on_progress: P,
-    quantities: Vec<QuantitySample>,
+    /// Quantity samples checked and keyed here, on the parse thread (module doc, "Two threads").
+    quantities: Vec<KeyedSample>,
+    identities: SourceIdentities,
     records: Records,
     nights: nights::Nights,
     /// The writer has stopped (a store failure): the parse must stop too.
@@ -364,7 +369,8 @@ impl<P> Importer<P> {
 
 impl<P: FnMut(Progress) -> Flow> Sink for Importer<P> {
     fn quantity(&mut self, sample: QuantitySample) -> Flow {
-        self.quantities.push(sample);
+        self.quantities
+            .push(KeyedSample::new(sample, &mut self.identities));
         self.after_push()
     }
 

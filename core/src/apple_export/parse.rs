@@ -19,7 +19,8 @@
 //!   the collision counted.
 //! - Byte-identical duplicate records are emitted (the store deduplicates by content key) and
 //!   counted when they follow each other, which is how real exports carry them: each top-level
-//!   element's events are hashed and compared with the previous element's.
+//!   element's events are kept as read and compared with the previous element's (a copy and a
+//!   comparison cost less than hashing them, and no collision can count a record twice).
 //! - Dates and zones (shared brief "Data and sync": an instant is a UTC instant plus the member's
 //!   local offset and, when known, the IANA zone): Apple writes every date in the zone the phone
 //!   was in *when the export was made*, not where the member was, so a night slept in Tokyo and
@@ -43,7 +44,6 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::hash::{DefaultHasher, Hasher};
 use std::io::{self, BufReader, Cursor, Read};
 use std::path::Path;
 use std::sync::Arc;
@@ -332,8 +332,8 @@ pub fn parse<R: Read, S: Sink + ?Sized>(
         ctx: Ctx::Top,
         element: Element::default(),
         sources: SourceCache::default(),
-        hasher: DefaultHasher::new(),
-        previous_hash: None,
+        events: Vec::new(),
+        previous_events: None,
         last_progress: 0,
         finished: false,
     };
@@ -425,8 +425,10 @@ struct Run<'a, R: Read, S: Sink + ?Sized> {
     ctx: Ctx,
     element: Element,
     sources: SourceCache,
-    hasher: DefaultHasher,
-    previous_hash: Option<u64>,
+    /// The current top-level element's events, each as its kind and raw bytes.
+    events: Vec<u8>,
+    /// The previous top-level element's, when there was one.
+    previous_events: Option<Vec<u8>>,
     last_progress: u64,
     finished: bool,
 }
@@ -511,14 +513,15 @@ impl<R: Read, S: Sink + ?Sized> Run<'_, R, S> {
         Ok(())
     }
 
-    fn hash(&mut self, tag: u8, raw: &str) {
-        self.hasher.write_u8(tag);
-        self.hasher.write(raw.as_bytes());
+    /// Keeps an event of the current top-level element for the duplicate check.
+    fn keep(&mut self, tag: u8, raw: &str) {
+        self.events.push(tag);
+        self.events.extend_from_slice(raw.as_bytes());
     }
 
     fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> XmlResult<()> {
         let name = e.name().0;
-        self.hash(if empty { b'E' } else { b'S' }, e.as_ref());
+        self.keep(if empty { b'E' } else { b'S' }, e.as_ref());
         match self.ctx {
             Ctx::Top => self.start_top(e, name, empty),
             Ctx::Record => {
@@ -611,7 +614,7 @@ impl<R: Read, S: Sink + ?Sized> Run<'_, R, S> {
     }
 
     fn end(&mut self, name: &str, raw: &str) {
-        self.hash(b'/', raw);
+        self.keep(b'/', raw);
         match (self.ctx, name) {
             (Ctx::Top, "HealthData") => {
                 self.report.outcome = Outcome::Complete;
@@ -634,11 +637,13 @@ impl<R: Read, S: Sink + ?Sized> Run<'_, R, S> {
     /// Closes a top-level element: duplicate check, resume offset, progress.
     fn finish_top(&mut self) {
         self.ctx = Ctx::Top;
-        let hash = std::mem::take(&mut self.hasher).finish();
-        if self.previous_hash == Some(hash) {
+        if self.previous_events.as_ref() == Some(&self.events) {
             self.report.duplicates += 1;
         }
-        self.previous_hash = Some(hash);
+        // The previous buffer is reused for the next element: no allocation per element.
+        let mut events = self.previous_events.take().unwrap_or_default();
+        events.clear();
+        self.previous_events = Some(std::mem::replace(&mut self.events, events));
         let offset = self.offset();
         self.report.resume_offset = offset;
         if offset - self.last_progress >= self.options.progress_every_bytes {
@@ -890,7 +895,7 @@ impl<R: Read, S: Sink + ?Sized> Run<'_, R, S> {
         Ok((stamp(&el.start)?, stamp(&el.end)?))
     }
 
-    fn source(&mut self) -> Result<Source, SkipReason> {
+    fn source(&mut self) -> Result<Arc<Source>, SkipReason> {
         let el = &self.element;
         if el.source_name.trim().is_empty() {
             return Err(SkipReason::MissingField);
@@ -967,7 +972,7 @@ impl<R: Read, S: Sink + ?Sized> Run<'_, R, S> {
         let series = HeartbeatSeries {
             start,
             beats,
-            source: sample.source.clone(),
+            source: Source::clone(&sample.source),
             platform_id: None,
         };
         series.validate_with(&self.options.bounds).ok()?;
@@ -1004,7 +1009,7 @@ impl<R: Read, S: Sink + ?Sized> Run<'_, R, S> {
         *self.report.sleep.entry(stage).or_default() += 1;
         let sample = SleepSample {
             segment: SleepSegment { stage, start, end },
-            source,
+            source: Source::clone(&source),
         };
         let flow = self.sink.sleep(sample);
         self.flow(flow);
@@ -1079,7 +1084,7 @@ impl<R: Read, S: Sink + ?Sized> Run<'_, R, S> {
             max_heart_rate_bpm: el.max_hr,
             distance_m: distance,
             events,
-            source,
+            source: Source::clone(&source),
             platform_id: (!el.uuid.trim().is_empty()).then(|| el.uuid.trim().to_owned()),
         };
         workout
@@ -1204,11 +1209,12 @@ struct SourceCache {
     name: String,
     version: String,
     device: String,
-    source: Option<Source>,
+    source: Option<Arc<Source>>,
 }
 
 impl SourceCache {
-    fn get(&mut self, name: &str, version: &str, device: &str) -> Source {
+    /// The source named so, shared with every record of the run (`QuantitySample::source`).
+    fn get(&mut self, name: &str, version: &str, device: &str) -> Arc<Source> {
         if let Some(source) = &self.source
             && self.name == name
             && self.version == version
@@ -1216,12 +1222,12 @@ impl SourceCache {
         {
             return source.clone();
         }
-        let source = Source {
+        let source = Arc::new(Source {
             name: name.to_owned(),
             bundle_id: None,
             version: (!version.trim().is_empty()).then(|| version.to_owned()),
             device: parse_device(device),
-        };
+        });
         set(&mut self.name, name);
         set(&mut self.version, version);
         set(&mut self.device, device);

@@ -5,6 +5,8 @@
 //! alike. The value is in the kind's canonical unit ([`QuantityKind::unit`]); converting a platform's
 //! unit is the importer's job, so a value here is never ambiguous.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::error::platform_id;
@@ -25,8 +27,10 @@ pub struct QuantitySample {
     pub start: Timestamp,
     /// End of the measurement.
     pub end: Timestamp,
-    /// Who wrote it.
-    pub source: Source,
+    /// Who wrote it. Shared: a batch or an export holds thousands of samples from a handful of
+    /// sources, and a copy of the source's texts for each would be most of a sample's cost to
+    /// build and to store (the store tells a source it just saw by the pointer).
+    pub source: Arc<Source>,
     /// The platform's id: HealthKit UUID or Health Connect record id. `None` for rows from Apple's
     /// export, which has no per-record UUID; those are keyed by [`QuantitySample::content_key`].
     pub platform_id: Option<String>,
@@ -39,7 +43,7 @@ impl QuantitySample {
         value: f64,
         start: Timestamp,
         end: Timestamp,
-        source: Source,
+        source: impl Into<Arc<Source>>,
         platform_id: Option<String>,
     ) -> Result<Self, HealthError> {
         let sample = Self {
@@ -47,7 +51,7 @@ impl QuantitySample {
             value,
             start,
             end,
-            source,
+            source: source.into(),
             platform_id,
         };
         sample.validate()?;
@@ -266,7 +270,7 @@ mod tests {
             |s| s.kind = QuantityKind::RestingHeartRate,
             |s| s.end = ts(61),
             |s| s.start = ts(1),
-            |s| s.source.name = "iPhone".to_owned(),
+            |s| Arc::make_mut(&mut s.source).name = "iPhone".to_owned(),
         ];
         for change in changes {
             let mut c = a.clone();

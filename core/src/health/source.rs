@@ -143,7 +143,8 @@ impl DeviceInfo {
 
 /// Refuses an empty or whitespace-only text.
 pub(crate) fn not_blank(field: &'static str, text: &str) -> Result<(), HealthError> {
-    if text.trim().is_empty() {
+    // Stops at the first character that is not white space, where `trim` would scan both ends.
+    if text.chars().all(char::is_whitespace) {
         return Err(HealthError::Empty { field });
     }
     Ok(())

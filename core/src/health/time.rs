@@ -156,16 +156,17 @@ pub(crate) fn check_interval(
 /// database's naming rules in its `theory.html`; digits and `+` occur in legacy names such as
 /// `Etc/GMT+5` and `EST5EDT`). Whether the zone exists is not checked.
 fn is_zone_name(name: &str) -> bool {
+    // On bytes: every allowed character is ASCII, so a byte of a multi-byte character fails.
     !name.is_empty()
         && name.len() <= MAX_ZONE_LEN
-        && name.split('/').all(|part| {
+        && name.as_bytes().split(|&b| b == b'/').all(|part| {
             !part.is_empty()
-                && part != "."
-                && part != ".."
-                && !part.starts_with('-')
+                && part != b"."
+                && part != b".."
+                && !part.starts_with(b"-")
                 && part
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '.'))
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'.'))
         })
 }
 

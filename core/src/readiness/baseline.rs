@@ -107,6 +107,15 @@ impl Window {
         end.saturating_sub(self.days)..end
     }
 
+    /// How many days before the day the window reaches: its length when it ends yesterday, one
+    /// day less when it holds the day itself.
+    pub(crate) fn reach(&self) -> usize {
+        match self.end {
+            WindowEnd::Today => self.days.saturating_sub(1),
+            WindowEnd::Yesterday => self.days,
+        }
+    }
+
     /// Checks the window; `min_valid_floor` is 2 where a standard deviation is taken.
     pub(crate) fn validate(
         &self,

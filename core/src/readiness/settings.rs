@@ -40,6 +40,47 @@ impl ReadinessSettings {
         self.rules.validate()?;
         self.flags.validate()
     }
+
+    /// Days before a day (the day itself not counted) whose nights (sleep and HRV) that day's
+    /// readiness reads through windows of fixed length: [`super::readiness_history`] reads the
+    /// summaries in full ([`crate::summary::daily_summaries_detailed_from`]) from this many days
+    /// before the first day asked for, and without their nights (training, resting HR,
+    /// check-ins, labs) over the rest of its look-back. It is derived from the settings rather
+    /// than set, so that it follows them: the longest of
+    /// - the HRV baseline's reach ([`Self::hrv_baseline_reach`]; 60 days by default, the normal
+    ///   range ending yesterday) plus [`FlagSettings::suppressed_days`] (3): the suppressed-HRV
+    ///   flag reads the range of each day of its shortest run, and one day more tells where a run
+    ///   of that length started;
+    /// - [`FlagSettings::cv_lookback_days`] (7) plus the week's reach (6): the CV compared with;
+    /// - [`InputSettings::metric_window_days`] (60) less today: where the HRV metric is chosen;
+    /// - the sleep need's window (60 nights ending the night before) and the sleep debt's week.
+    ///
+    /// 63 days by default. Two things reach further back without a bound, and
+    /// [`super::readiness_history`] checks them on its result (falling back to the whole
+    /// look-back in full when either does): a run of the suppressed-HRV or illness flag that
+    /// started before the days whose baselines are known, and whether the baseline was ever
+    /// established (a day without a week is unscorable after an established baseline, calibrating
+    /// before).
+    pub fn detail_history_days(&self) -> usize {
+        let hrv = &self.baseline.hrv;
+        let sleep = &self.baseline.sleep;
+        (self.hrv_baseline_reach() + self.flags.suppressed_days)
+            .max(self.flags.cv_lookback_days + hrv.week.reach())
+            .max(self.inputs.metric_window_days.saturating_sub(1))
+            .max(sleep.personal_need.reach())
+            .max(sleep.debt.reach())
+    }
+
+    /// Days before a day whose HRV its baseline reads: the longest reach of the week, the normal
+    /// range and Kiviniemi's reference ([`super::baseline::Window`]), and the two days before it
+    /// of the "falling two days" rule (Kiviniemi et al. 2007).
+    pub(crate) fn hrv_baseline_reach(&self) -> usize {
+        let hrv = &self.baseline.hrv;
+        [hrv.week, hrv.normal_range, hrv.reference]
+            .iter()
+            .map(|w| w.reach())
+            .fold(2, usize::max)
+    }
 }
 
 /// Which HRV metric and which load a member is scored on ([`super::inputs`]).

@@ -99,6 +99,25 @@ impl<'s> OpenBatch<'s> {
         Ok(())
     }
 
+    /// The batch's transaction, its report, its source cache and the count of records added, for
+    /// a kind that stores a slice its own way (quantity samples, several to a statement) and
+    /// counts each record in the report and the count as [`OpenBatch::add`] does.
+    pub(super) fn parts(
+        &mut self,
+    ) -> (
+        &Transaction<'s>,
+        &mut IngestReport,
+        &mut SourceCache,
+        &mut usize,
+    ) {
+        (
+            &self.tx,
+            &mut self.report,
+            &mut self.sources,
+            &mut self.added,
+        )
+    }
+
     /// Records added so far.
     pub(super) fn len(&self) -> usize {
         self.added

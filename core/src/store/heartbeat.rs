@@ -4,6 +4,8 @@
 //! a gap bitmap. A series has no end of its own; the `record` row's end is the last beat, so a
 //! range read finds the series that overlap the night.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, Transaction, params};
 
 use super::error::{Result, StoreError};
@@ -43,20 +45,74 @@ impl Kind for HeartbeatSeries {
     }
 
     fn load(conn: &Connection, rid: i64, head: Head) -> Result<Self> {
-        let (count, offsets, gaps): (i64, Vec<u8>, Vec<u8>) = detail_row(
+        let columns = detail_row(
             conn,
             "SELECT beat_count, offsets, gaps FROM heartbeat_series WHERE rid = ?1",
             rid,
             "heartbeat_series",
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )?;
-        Ok(Self {
-            start: head.start,
-            beats: decode(count, &offsets, &gaps)?,
-            source: head.source,
-            platform_id: head.from_platform.then_some(head.id),
-        })
+        series(head, columns)
     }
+
+    fn load_all(conn: &Connection, heads: Vec<(i64, Head)>) -> Result<Vec<Self>> {
+        let (Some(first), Some(last)) = (
+            heads.iter().map(|(rid, _)| *rid).min(),
+            heads.iter().map(|(rid, _)| *rid).max(),
+        ) else {
+            return Ok(Vec::new());
+        };
+        // One read for the range's series instead of one per series (a night's readiness reads
+        // hundreds), when their rows are mostly contiguous: otherwise the rows between would be
+        // other series' beats, read for nothing (series synced out of order), and each series is
+        // read by its row.
+        let span = usize::try_from(last - first).unwrap_or(usize::MAX);
+        if span >= heads.len().saturating_mul(2) {
+            return heads
+                .into_iter()
+                .map(|(rid, head)| Self::load(conn, rid, head))
+                .collect();
+        }
+        let fail = |e: rusqlite::Error| StoreError::sqlite("reading record details", &e);
+        let mut statement = conn
+            .prepare_cached(
+                "SELECT rid, beat_count, offsets, gaps FROM heartbeat_series \
+                 WHERE rid >= ?1 AND rid <= ?2",
+            )
+            .map_err(fail)?;
+        let mut rows = statement.query([first, last]).map_err(fail)?;
+        let mut columns: HashMap<i64, (i64, Vec<u8>, Vec<u8>)> = HashMap::new();
+        while let Some(row) = rows.next().map_err(fail)? {
+            let rid: i64 = row.get(0).map_err(fail)?;
+            columns.insert(
+                rid,
+                (
+                    row.get(1).map_err(fail)?,
+                    row.get(2).map_err(fail)?,
+                    row.get(3).map_err(fail)?,
+                ),
+            );
+        }
+        heads
+            .into_iter()
+            .map(|(rid, head)| {
+                let row = columns.remove(&rid).ok_or(StoreError::Corrupt {
+                    column: "heartbeat_series",
+                })?;
+                series(head, row)
+            })
+            .collect()
+    }
+}
+
+/// A series from its `record` row and its `heartbeat_series` columns.
+fn series(head: Head, (count, offsets, gaps): (i64, Vec<u8>, Vec<u8>)) -> Result<HeartbeatSeries> {
+    Ok(HeartbeatSeries {
+        start: head.start,
+        beats: decode(count, &offsets, &gaps)?,
+        source: head.source,
+        platform_id: head.from_platform.then_some(head.id),
+    })
 }
 
 /// The two blobs of `beats`: offsets, then the gap bitmap.

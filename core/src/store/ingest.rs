@@ -246,6 +246,16 @@ impl Store {
     /// The live records of kind `K` that overlap `[from, to)` (an instant counts when it lies in
     /// the range), by start, then id. For check-ins, each check-in's latest revision.
     pub fn records<K: Record>(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<K>> {
+        K::load_all(&self.conn, self.heads::<K>(from, to)?)
+    }
+
+    /// The `record` rows of [`Self::records`], without the kind's details: for reads that need
+    /// only when and by whom.
+    pub(crate) fn heads<K: Record>(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(i64, sealed::Head)>> {
         let fail = |e: rusqlite::Error| StoreError::sqlite("reading records", &e);
         // Two index ranges: the records that start in the range (by start), and those that start
         // before it and end inside or after it (by end, schema version 5); one condition over
@@ -272,7 +282,7 @@ impl Store {
             }
             heads
         };
-        K::load_all(&self.conn, heads)
+        Ok(heads)
     }
 }
 

@@ -115,7 +115,7 @@ pub use batch::IngestReport;
 pub use error::{Result, SkipReason, StoreError};
 pub use ingest::{CONTENT_ID_NAMESPACE, Record, record_id};
 pub use priority::{Metric, SourceRef, is_apple_watch};
-pub use quantity::{QuantityBatch, quantity_id};
+pub use quantity::{KeyedSample, QuantityBatch, SourceIdentities, quantity_id};
 
 /// How long a statement waits for a lock held by another connection before it fails.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -256,7 +256,7 @@ pub(super) mod tests {
             value: 60.0,
             start: ts(0),
             end: ts(60),
-            source: watch(),
+            source: watch().into(),
             platform_id: Some(id.to_owned()),
         };
         let report = store

@@ -38,6 +38,26 @@
 //! deletions once (none, in the common case: one query per batch), and a sample with a platform
 //! id is looked up among them in memory; a sample without one (Apple's export) never is.
 //!
+//! # Multi-row inserts
+//!
+//! A batch's valid samples go to the store [`ROWS_PER_INSERT`] to a statement: for a table of
+//! small rows, a statement's own work (opening a cursor on the table and each index, stepping,
+//! halting, resetting) cost as much as the row's. The statement inserts the rows whose id is new
+//! and leaves the others; when it inserted every row (a first import, a new platform batch), each
+//! counts as inserted, which is what one statement per sample gives. Otherwise each row is
+//! settled in order against what is stored now, as one statement per sample would have done after
+//! its insert found the id: a row it just inserted finds itself and counts as inserted, a
+//! tombstone or the same content is a duplicate, other content is an edit and replaces it (and a
+//! later row of the same id in the batch then finds the edit). What is left over at the end of a
+//! slice, and a sample a pending deletion may name, goes one statement per sample, in order.
+//!
+//! SQLite keeps a statement journal (a copy of each page touched) for a statement of several rows
+//! that may fail halfway, which a check constraint, a foreign key or a `NOT NULL` under an upsert
+//! clause make possible; so the table has none of the first two (schema version 6) and the
+//! statement is `INSERT OR IGNORE`. Every row is validated before it is bound, so nothing but an
+//! existing id can make it ignore a row, and a row it ignored that is not stored afterwards fails
+//! the batch.
+//!
 //! # Full re-read and sweep
 //!
 //! Health Connect's changes tokens expire after 30 days (a HealthKit stream restarted without its
@@ -57,6 +77,8 @@
 //! a begin/finish pair that stamps rows as they are seen: it needs no extra column or state in the
 //! file, and a few hundred thousand ids (a year of samples) fit in memory.
 
+use std::sync::{Arc, LazyLock};
+
 use chrono::{DateTime, Utc};
 use rusqlite::{CachedStatement, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
@@ -66,8 +88,8 @@ use super::batch::{Deletion, IngestReport, OpenBatch, Outcome};
 use super::content_id::{content_id, content_uuid};
 use super::error::{Result, SkipReason, StoreError};
 use super::pending::{self, Pending};
-use super::source::{self, SourceCache};
-use crate::health::{QuantityKind, QuantitySample, Timestamp, Validate};
+use super::source;
+use crate::health::{QuantityKind, QuantitySample, Source, Timestamp, Validate};
 
 /// The UUIDv5 namespace of content-derived quantity ids. Fixed forever: changing it would give
 /// every stored export row a new id, so the next re-import would duplicate them all.
@@ -212,19 +234,78 @@ pub struct QuantityBatch<'s> {
 
 impl QuantityBatch<'_> {
     /// Stores `samples` in the batch (module doc, "Ingest"); skips are reported at their position
-    /// in the whole batch.
+    /// in the whole batch. Valid samples go to the store [`ROWS_PER_INSERT`] at a time (module
+    /// doc, "Multi-row inserts"); the rest of a slice, and a sample a pending deletion may name,
+    /// one at a time, in the order given.
     pub fn add(&mut self, samples: &[QuantitySample]) -> Result<()> {
-        let (stream, pending) = (self.stream, &self.pending);
-        self.batch.add(
-            samples,
-            |tx| {
-                let insert = tx
-                    .prepare_cached(INSERT)
-                    .map_err(|e| StoreError::sqlite("saving a sample", &e))?;
-                Ok((tx, insert))
-            },
-            |(tx, insert), sample, sources| store_one(tx, insert, stream, pending, sample, sources),
+        let mut identities = SourceIdentities::default();
+        self.store_checked(
+            samples
+                .iter()
+                .map(|sample| (sample, check(sample, &mut identities))),
         )
+    }
+
+    /// [`QuantityBatch::add`] for samples checked and keyed beforehand ([`KeyedSample`]).
+    pub fn add_keyed(&mut self, samples: &[KeyedSample]) -> Result<()> {
+        self.store_checked(
+            samples
+                .iter()
+                .map(|keyed| (&keyed.sample, keyed.checked.clone())),
+        )
+    }
+
+    /// Stores each sample with what checking it gave, in order ([`QuantityBatch::add`]).
+    fn store_checked<'a>(
+        &mut self,
+        samples: impl Iterator<Item = (&'a QuantitySample, Result<Checked, SkipReason>)>,
+    ) -> Result<()> {
+        let (stream, pending) = (self.stream, &self.pending);
+        let (tx, report, sources, added) = self.batch.parts();
+        let fail = |e: rusqlite::Error| StoreError::sqlite("saving a sample", &e);
+        let mut single = tx.prepare_cached(INSERT).map_err(fail)?;
+        let mut multi = tx.prepare_cached(&MULTI_INSERT).map_err(fail)?;
+        let mut rows: Vec<(Columns<'_>, i64)> = Vec::with_capacity(ROWS_PER_INSERT);
+        for (sample, checked) in samples {
+            let position = *added;
+            *added += 1;
+            let row = match checked {
+                Ok(checked) => Columns::of(stream, sample, checked),
+                Err(reason) => {
+                    report.skipped.push((position, reason));
+                    continue;
+                }
+            };
+            let source_id = source::shared_id_of(tx, &sample.source, sources)?;
+            // Only a platform id can have been deleted before it arrived; an export row skips the
+            // look-up.
+            if sample.platform_id.is_some() && pending.may_hold(&row.key) {
+                // Alone, after the rows before it, so that the order given is kept.
+                for (row, source_id) in rows.drain(..) {
+                    count(report, store_row(tx, &mut single, &row, source_id)?);
+                }
+                let outcome = match pending::take(tx, pending::QUANTITY, &row.key)? {
+                    Some(deleted_at_ms) => {
+                        // Stored, then made the tombstone the deletion would have made of it.
+                        insert_new(&mut single, &row, source_id)?;
+                        tombstone(tx, &row.key, deleted_at_ms)?;
+                        Outcome::Duplicate
+                    }
+                    None => store_row(tx, &mut single, &row, source_id)?,
+                };
+                count(report, outcome);
+                continue;
+            }
+            rows.push((row, source_id));
+            if rows.len() == ROWS_PER_INSERT {
+                store_rows(tx, &mut multi, &rows, report)?;
+                rows.clear();
+            }
+        }
+        for (row, source_id) in &rows {
+            count(report, store_row(tx, &mut single, row, *source_id)?);
+        }
+        Ok(())
     }
 
     /// Samples added so far.
@@ -250,63 +331,175 @@ impl QuantityBatch<'_> {
     }
 }
 
-/// Stores one sample of a batch from `stream` (module doc, "Ingest"); `pending` holds the
-/// pending deletions of quantity samples.
-fn store_one(
-    tx: &Transaction<'_>,
-    insert: &mut CachedStatement<'_>,
-    stream: &str,
-    pending: &Pending,
+/// A quantity sample checked and keyed ahead of its batch ([`QuantityBatch::add_keyed`]): the
+/// part of storing a sample that needs no database (its validation, its instants as stored, its
+/// key and the SHA-1 in it). A bulk import does it on the thread that parses, while the store
+/// writes on another (`apple_export/import.rs`, "Two threads").
+#[derive(Debug)]
+pub struct KeyedSample {
+    sample: QuantitySample,
+    checked: Result<Checked, SkipReason>,
+}
+
+impl KeyedSample {
+    /// Checks and keys `sample`; `identities` keeps the identity of the last source seen, which
+    /// the samples of an export share.
+    pub fn new(sample: QuantitySample, identities: &mut SourceIdentities) -> Self {
+        let checked = check(&sample, identities);
+        Self { sample, checked }
+    }
+}
+
+/// What checking a valid sample gives: its key and its instants in nanoseconds, as stored.
+#[derive(Debug, Clone, Copy)]
+struct Checked {
+    key: [u8; 16],
+    start_ns: i64,
+    end_ns: i64,
+}
+
+/// Validates `sample` and computes what it is stored under.
+fn check(
     sample: &QuantitySample,
-    sources: &mut SourceCache,
-) -> Result<Result<Outcome, SkipReason>> {
-    let row = match Columns::of(stream, sample) {
-        Ok(row) => row,
-        Err(reason) => return Ok(Err(reason)),
+    identities: &mut SourceIdentities,
+) -> Result<Checked, SkipReason> {
+    sample.validate().map_err(SkipReason::Invalid)?;
+    let ns = |field, t: &Timestamp| {
+        t.utc()
+            .timestamp_nanos_opt()
+            .ok_or(SkipReason::Unstorable { field })
     };
-    let (source_id, identity) = source::id_and_identity(tx, &sample.source, sources)?;
-    // The key of `quantity_id`, with the source's identity the cache keeps instead of writing it
-    // again.
-    let key = match &sample.platform_id {
+    Ok(Checked {
+        start_ns: ns("start", &sample.start)?,
+        end_ns: ns("end", &sample.end)?,
+        key: key_of(sample, identities),
+    })
+}
+
+/// The identity ([`Source::write_key`]) of the last source a content key was made for: the
+/// samples of a batch or an export share a handful of sources, and writing the identity is most
+/// of the content key's text.
+#[derive(Debug, Default)]
+pub struct SourceIdentities {
+    last: Option<(Arc<Source>, String)>,
+}
+
+impl SourceIdentities {
+    /// The identity of `source`.
+    fn of(&mut self, source: &Arc<Source>) -> &str {
+        if !matches!(&self.last, Some((last, _)) if Arc::ptr_eq(last, source) || **last == **source)
+        {
+            self.last = None;
+        }
+        let (_, identity) = self.last.get_or_insert_with(|| {
+            let mut identity = String::new();
+            source.write_key(&mut identity);
+            (Arc::clone(source), identity)
+        });
+        identity
+    }
+}
+
+/// The key of `sample` ([`quantity_id`]'s key); a content key ends with the source's identity.
+fn key_of(sample: &QuantitySample, identities: &mut SourceIdentities) -> [u8; 16] {
+    match &sample.platform_id {
         Some(id) => platform_key(id),
         None => {
             let mut head = String::with_capacity(96);
             sample.write_key_head(&mut head);
+            let identity = identities.of(&sample.source);
             content_uuid(
                 &CONTENT_ID_NAMESPACE,
                 &[head.as_bytes(), identity.as_bytes()],
             )
         }
-    };
-    let row = Columns { key, ..row };
-    // Only a platform id can have been deleted before it arrived; an export row skips the look-up.
-    if sample.platform_id.is_some()
-        && pending.may_hold(&key)
-        && let Some(deleted_at_ms) = pending::take(tx, pending::QUANTITY, &key)?
-    {
-        // Stored, then made the tombstone the deletion would have made of it.
-        insert_new(insert, &row, source_id)?;
-        tombstone(tx, &key, deleted_at_ms)?;
-        return Ok(Ok(Outcome::Duplicate));
     }
+}
+
+/// Counts `outcome` in `report`.
+fn count(report: &mut IngestReport, outcome: Outcome) {
+    match outcome {
+        Outcome::Inserted => report.inserted += 1,
+        Outcome::Updated => report.updated += 1,
+        Outcome::Duplicate => report.duplicates += 1,
+    }
+}
+
+/// Stores one valid sample (module doc, "Ingest") with [`INSERT`] as `insert`.
+fn store_row(
+    tx: &Transaction<'_>,
+    insert: &mut CachedStatement<'_>,
+    row: &Columns<'_>,
+    source_id: i64,
+) -> Result<Outcome> {
     // Insert first: a new id (the bulk of an import) costs one index probe; only an id already
     // stored is read back and compared.
-    if insert_new(insert, &row, source_id)? {
-        return Ok(Ok(Outcome::Inserted));
+    if insert_new(insert, row, source_id)? {
+        return Ok(Outcome::Inserted);
     }
-    Ok(Ok(match stored(tx, &row.key)? {
+    settle(tx, row, source_id)
+}
+
+/// What a sample whose insert changed nothing is: a duplicate of the stored row or of a
+/// tombstone, or an edit, which replaces the stored content.
+fn settle(tx: &Transaction<'_>, row: &Columns<'_>, source_id: i64) -> Result<Outcome> {
+    Ok(match stored(tx, &row.key)? {
         None => {
             return Err(StoreError::Corrupt {
                 column: "quantity_sample.id",
             });
         }
         Some(old) if old.deleted_at_ms.is_some() => Outcome::Duplicate,
-        Some(old) if old.same_as(&row, source_id) => Outcome::Duplicate,
+        Some(old) if old.same_as(row, source_id) => Outcome::Duplicate,
         Some(_) => {
-            update(tx, &row, source_id)?;
+            update(tx, row, source_id)?;
             Outcome::Updated
         }
-    }))
+    })
+}
+
+/// Stores [`ROWS_PER_INSERT`] valid samples with one [`MULTI_INSERT`] (module doc, "Multi-row
+/// inserts"), counting them in `report` as storing them one by one would.
+fn store_rows(
+    tx: &Transaction<'_>,
+    multi: &mut CachedStatement<'_>,
+    rows: &[(Columns<'_>, i64)],
+    report: &mut IngestReport,
+) -> Result<()> {
+    let fail = |e: rusqlite::Error| StoreError::sqlite("saving a sample", &e);
+    let mut parameter = 1;
+    if let Some((first, source_id)) = rows.first() {
+        multi
+            .raw_bind_parameter(parameter, row_params(first, source_id)[STREAM_COLUMN])
+            .map_err(fail)?;
+    }
+    for (row, source_id) in rows {
+        for (column, value) in row_params(row, source_id).iter().enumerate() {
+            if column != STREAM_COLUMN {
+                parameter += 1;
+                multi.raw_bind_parameter(parameter, value).map_err(fail)?;
+            }
+        }
+    }
+    let inserted = multi.raw_execute().map_err(fail)?;
+    if inserted == rows.len() {
+        report.inserted += inserted;
+        return Ok(());
+    }
+    // Some ids were stored already (a re-import, a replay) or repeat within the rows. Each row
+    // is settled in order against what is stored now: a row just inserted finds itself and
+    // counts in `inserted`; an edit is applied as it would have been one by one (a later row of
+    // the same id finds the earlier one's content); the rest are duplicates.
+    let mut updated = 0;
+    for (row, source_id) in rows {
+        if let Outcome::Updated = settle(tx, row, *source_id)? {
+            updated += 1;
+        }
+    }
+    report.inserted += inserted;
+    report.updated += updated;
+    report.duplicates += rows.len() - inserted - updated;
+    Ok(())
 }
 
 /// The live rows of stream `?1` starting in `[?2, ?3)`. There is no index by stream (schema
@@ -348,28 +541,21 @@ struct Columns<'a> {
 }
 
 impl<'a> Columns<'a> {
-    /// Validates `sample` and lays it out as columns, all but the key (zero until the caller sets
-    /// it: a content key needs the source's identity).
-    fn of(stream: &'a str, sample: &'a QuantitySample) -> Result<Self, SkipReason> {
-        sample.validate().map_err(SkipReason::Invalid)?;
-        let ns = |field, t: &Timestamp| {
-            t.utc()
-                .timestamp_nanos_opt()
-                .ok_or(SkipReason::Unstorable { field })
-        };
-        Ok(Self {
-            key: [0; 16],
+    /// Lays out `sample`, checked as `checked`, as columns.
+    fn of(stream: &'a str, sample: &'a QuantitySample, checked: Checked) -> Self {
+        Self {
+            key: checked.key,
             platform_id: sample.platform_id.as_deref(),
             stream,
             kind: kind_number(sample.kind),
             value: sample.value,
-            start_ns: ns("start", &sample.start)?,
+            start_ns: checked.start_ns,
             start_offset_s: sample.start.offset_s(),
             start_zone: sample.start.zone(),
-            end_ns: ns("end", &sample.end)?,
+            end_ns: checked.end_ns,
             end_offset_s: sample.end.offset_s(),
             end_zone: sample.end.zone(),
-        })
+        }
     }
 }
 
@@ -435,6 +621,45 @@ const INSERT: &str = "INSERT INTO quantity_sample (id, platform_id, stream, kind
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
      ON CONFLICT (id) DO NOTHING";
 
+/// Columns bound per row by [`INSERT`] ([`row_params`]).
+const COLUMNS: usize = 12;
+
+/// The position of the stream among [`row_params`]: [`MULTI_INSERT`] binds it once, as `?1`.
+const STREAM_COLUMN: usize = 2;
+
+/// Rows per [`MULTI_INSERT`] (module doc, "Multi-row inserts"): enough that the statement's own
+/// cost (opening the table's and indexes' cursors, stepping, resetting) is a small part of each
+/// row, few enough that the rest of a slice, stored one at a time, stays short.
+const ROWS_PER_INSERT: usize = 64;
+
+/// [`ROWS_PER_INSERT`] rows in one statement: `?1` is the stream, then each row's other
+/// [`row_params`] in order. `OR IGNORE`, not the upsert clause of [`INSERT`]: with the upsert,
+/// SQLite would keep a statement journal for the `NOT NULL` columns (module doc, "Multi-row
+/// inserts"); a row ignored for anything but its id is caught after the statement
+/// ([`store_rows`]).
+static MULTI_INSERT: LazyLock<String> = LazyLock::new(|| {
+    let rows: Vec<String> = (0..ROWS_PER_INSERT)
+        .map(|row| {
+            let mut next = 2 + row * (COLUMNS - 1);
+            let columns: Vec<String> = (0..COLUMNS)
+                .map(|column| {
+                    if column == STREAM_COLUMN {
+                        return "?1".to_owned();
+                    }
+                    next += 1;
+                    format!("?{}", next - 1)
+                })
+                .collect();
+            format!("({})", columns.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT OR IGNORE INTO quantity_sample (id, platform_id, stream, kind, value, start_ns, \
+         start_offset_s, start_zone, end_ns, end_offset_s, end_zone, source_id) VALUES {}",
+        rows.join(", ")
+    )
+});
+
 /// Runs [`INSERT`] for `row`; returns whether the row was new.
 fn insert_new(insert: &mut CachedStatement<'_>, row: &Columns<'_>, source_id: i64) -> Result<bool> {
     let changed = insert
@@ -456,7 +681,7 @@ fn update(tx: &Transaction<'_>, row: &Columns<'_>, source_id: i64) -> Result<()>
 }
 
 /// The parameters `?1` to `?12` of [`insert`] and [`update`].
-fn row_params<'a>(row: &'a Columns<'_>, source_id: &'a i64) -> [&'a dyn rusqlite::ToSql; 12] {
+fn row_params<'a>(row: &'a Columns<'_>, source_id: &'a i64) -> [&'a dyn rusqlite::ToSql; COLUMNS] {
     [
         &row.key,
         &row.platform_id,
@@ -515,7 +740,7 @@ fn read_sample(kind: QuantityKind, row: &Row<'_>) -> Result<QuantitySample> {
         value: row.get(1).map_err(fail)?,
         start: timestamp(2, "quantity_sample.start")?,
         end: timestamp(5, "quantity_sample.end")?,
-        source: source::read(row, 8)?,
+        source: Arc::new(source::read(row, 8)?),
         platform_id,
     })
 }
@@ -562,7 +787,7 @@ mod tests {
             value,
             start: ts(start_s),
             end: ts(start_s + 60),
-            source: watch(),
+            source: watch().into(),
             platform_id: id.map(str::to_owned),
         }
     }
@@ -580,7 +805,7 @@ mod tests {
 
     fn rmssd(value: f64, start_s: i64) -> QuantitySample {
         QuantitySample {
-            source: Source::named("Health Connect app"),
+            source: Source::named("Health Connect app").into(),
             ..sample(QuantityKind::HrvRmssd, value, start_s, Some("HC-7"))
         }
     }
@@ -597,6 +822,44 @@ mod tests {
             .iter()
             .filter_map(|s| s.platform_id.as_deref())
             .collect()
+    }
+
+    /// What the table's checks and foreign key enforced before schema version 6 holds for every
+    /// row a batch stores, several to a statement and one at a time, from two sources.
+    #[test]
+    fn stored_rows_keep_the_rules_the_table_no_longer_checks() {
+        let mut store = Store::open_in_memory().expect("opens");
+        // Every other sample has a platform id; every third comes from a second source.
+        let samples: Vec<QuantitySample> = (0..200)
+            .map(|i| {
+                let id = format!("HK-{i}");
+                let sample = sample(QuantityKind::HeartRate, 60.0, i * 60, Some(&id));
+                QuantitySample {
+                    platform_id: sample.platform_id.filter(|_| i % 2 == 0),
+                    source: if i % 3 == 0 {
+                        Source::named("Other app").into()
+                    } else {
+                        watch().into()
+                    },
+                    ..sample
+                }
+            })
+            .collect();
+        let report = store
+            .ingest_quantities(HR, &samples, &[], None)
+            .expect("stores");
+        assert_eq!(report.inserted, 200);
+        let broken: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM quantity_sample q LEFT JOIN source s ON s.id = q.source_id \
+                 WHERE s.id IS NULL OR length(q.id) != 16 OR q.end_ns < q.start_ns",
+                [],
+                |row| row.get(0),
+            )
+            .expect("counts");
+        assert_eq!(broken, 0);
+        assert_eq!(row_count(&store), 200);
     }
 
     /// The content id of `sample(HeartRate, 60.0, 0, None)`; see the test below.

@@ -95,6 +95,19 @@
 //! overlap it; those that start before it are the ones that end inside or after it, and without
 //! this index finding them meant reading every record of the kind stored before the range (three
 //! years of heartbeat series for one night's summary). `ingest.rs`, `Store::records`.
+//!
+//! # Schema version 6
+//!
+//! `quantity_sample` is rebuilt without its `CHECK`s (a 16-byte id, end not before start) and
+//! without the foreign key of `source_id`. Samples are stored many to a statement
+//! (`quantity.rs`, "Multi-row inserts"), and SQLite guards such a statement with a statement
+//! journal, a copy of every page it touches, whenever one of its rows could fail a check or a
+//! foreign key halfway through: that copy cost as much as the statements saved. The rules stay,
+//! enforced where the row is made: the key is a `[u8; 16]` by type, a sample whose end is before
+//! its start is refused by the sample's validation before any write, and `source_id` is the id
+//! the source table gave in the same transaction (`source.rs`). A test checks every stored
+//! sample against them after ingest (`quantity.rs`). Rows keep their order and the index is
+//! rebuilt.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction};
@@ -103,7 +116,7 @@ use super::error::{Result, StoreError};
 use super::quantity::key_of_text_id;
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -328,6 +341,39 @@ const V5: &str = "
 CREATE INDEX record_live_by_kind_end ON record (kind, end_ns) WHERE deleted_at_ms IS NULL;
 ";
 
+/// Version 5 to 6: quantity samples without table constraints a multi-row insert would pay for
+/// (module doc, "Schema version 6"). Rows are copied in their stored order.
+const V6: &str = "
+CREATE TABLE quantity_sample_v6 (
+    id BLOB NOT NULL UNIQUE,
+    platform_id TEXT,
+    stream TEXT NOT NULL,
+    kind INTEGER NOT NULL,
+    value REAL NOT NULL,
+    start_ns INTEGER NOT NULL,
+    start_offset_s INTEGER NOT NULL,
+    start_zone TEXT,
+    end_ns INTEGER NOT NULL,
+    end_offset_s INTEGER NOT NULL,
+    end_zone TEXT,
+    source_id INTEGER NOT NULL,
+    deleted_at_ms INTEGER
+) STRICT;
+
+INSERT INTO quantity_sample_v6 (id, platform_id, stream, kind, value, start_ns, start_offset_s,
+    start_zone, end_ns, end_offset_s, end_zone, source_id, deleted_at_ms)
+SELECT id, platform_id, stream, kind, value, start_ns, start_offset_s, start_zone, end_ns,
+    end_offset_s, end_zone, source_id, deleted_at_ms
+FROM quantity_sample
+ORDER BY rowid;
+
+DROP TABLE quantity_sample;
+ALTER TABLE quantity_sample_v6 RENAME TO quantity_sample;
+
+CREATE INDEX quantity_sample_live_by_kind
+    ON quantity_sample (kind, start_ns) WHERE deleted_at_ms IS NULL;
+";
+
 /// Registers `alyze_quantity_key(id TEXT, from_platform INTEGER) -> BLOB` on `conn`, the key a
 /// quantity sample stored under text id `id` has from schema version 3 on
 /// ([`key_of_text_id`]). It fails (and with it the migration, which then leaves the file at
@@ -494,7 +540,7 @@ mod tests {
             value: 48.5,
             start: ts(0),
             end: ts(60),
-            source: watch(),
+            source: watch().into(),
             platform_id: Some("HK-1".to_owned()),
         };
         let exported = QuantitySample {

@@ -60,6 +60,22 @@ impl Kind for SleepSession {
     }
 }
 
+impl super::Store {
+    /// The sleep sessions of [`Self::records`] without their stage segments (`segments` empty):
+    /// one query and no segment rows, for reads that need only when a night was slept and by
+    /// which source ([`crate::summary::nights_slept`]).
+    pub fn sleep_sessions_unstaged(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<SleepSession>> {
+        self.heads::<SleepSession>(from, to)?
+            .into_iter()
+            .map(|(_, head)| session(head, Vec::new()))
+            .collect()
+    }
+}
+
 /// A session from its `record` row and its stored segments.
 fn session(head: Head, segments: Vec<parts::Part>) -> Result<SleepSession> {
     let segments = segments

@@ -6,6 +6,7 @@
 //! imports of the same watch share one row.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
@@ -18,7 +19,7 @@ use crate::health::{DeviceInfo, DeviceKind, Source};
 #[derive(Debug, Default)]
 pub(crate) struct SourceCache {
     by_identity: HashMap<String, i64>,
-    last: Option<(Source, i64, String)>,
+    last: Option<(Arc<Source>, i64)>,
 }
 
 impl SourceCache {
@@ -35,27 +36,36 @@ pub(crate) const COLUMNS: &str = "s.name, s.bundle_id, s.version, s.has_device, 
 
 /// The id of `source`'s row, inserting it when new.
 pub(crate) fn id_of(tx: &Transaction<'_>, source: &Source, cache: &mut SourceCache) -> Result<i64> {
-    id_and_identity(tx, source, cache).map(|(id, _)| id)
+    lookup(tx, source, cache, || Arc::new(source.clone()))
 }
 
-/// [`id_of`], with the source's identity (the text [`Source::write_key`] writes, which content
-/// keys end with).
-pub(crate) fn id_and_identity<'c>(
+/// [`id_of`] for a shared source. The samples of a batch share their source
+/// (`QuantitySample::source`), so the last source is most often recognised by its address alone.
+pub(crate) fn shared_id_of(
+    tx: &Transaction<'_>,
+    source: &Arc<Source>,
+    cache: &mut SourceCache,
+) -> Result<i64> {
+    lookup(tx, source, cache, || Arc::clone(source))
+}
+
+/// [`id_of`], `share` giving the source to keep as the last one when it is not.
+fn lookup(
     tx: &Transaction<'_>,
     source: &Source,
-    cache: &'c mut SourceCache,
-) -> Result<(i64, &'c str)> {
-    if !matches!(&cache.last, Some((last, _, _)) if last == source) {
-        let mut identity = String::new();
-        source.write_key(&mut identity);
-        let id = id_by_identity(tx, source, &identity, &mut cache.by_identity)?;
-        cache.last = Some((source.clone(), id, identity));
+    cache: &mut SourceCache,
+    share: impl FnOnce() -> Arc<Source>,
+) -> Result<i64> {
+    if let Some((last, id)) = &cache.last
+        && (std::ptr::eq(&**last, source) || **last == *source)
+    {
+        return Ok(*id);
     }
-    match &cache.last {
-        Some((_, id, identity)) => Ok((*id, identity)),
-        // Unreachable: set just above unless it already held `source`.
-        None => Err(StoreError::Corrupt { column: "source" }),
-    }
+    let mut identity = String::new();
+    source.write_key(&mut identity);
+    let id = id_by_identity(tx, source, &identity, &mut cache.by_identity)?;
+    cache.last = Some((share(), id));
+    Ok(id)
 }
 
 /// [`id_of`] without the last-source shortcut.

@@ -3,10 +3,12 @@
 //! The totals sit in `workout` next to the activity (each a nullable column: a platform may not
 //! know one); the events go to `workout_event` in order.
 
-use rusqlite::{Connection, Transaction, params};
+use std::collections::HashMap;
+
+use rusqlite::{Connection, Row, Transaction, params};
 
 use super::code::{from_name, name_of};
-use super::error::Result;
+use super::error::{Result, StoreError};
 use super::ingest::sealed::{Head, Kind, Shared};
 use super::ingest::{Record, detail_row, key_instant, save_row};
 use super::parts::{self, PartTable};
@@ -62,56 +64,107 @@ impl Kind for Workout {
     }
 
     fn load(conn: &Connection, rid: i64, head: Head) -> Result<Self> {
-        type Totals = (
-            String,
-            f64,
-            Option<f64>,
-            Option<f64>,
-            Option<f64>,
-            Option<f64>,
-        );
-        let totals: Totals = detail_row(
+        let totals = detail_row(
             conn,
-            "SELECT activity, duration_s, active_energy_kcal, avg_heart_rate_bpm, \
-                 max_heart_rate_bpm, distance_m FROM workout WHERE rid = ?1",
+            &format!("SELECT {TOTALS} FROM workout WHERE rid = ?1"),
             rid,
             "workout",
-            |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                ))
-            },
+            |row| totals_at(row, 0),
         )?;
-        let (activity, duration_s, active_energy_kcal, avg_hr, max_hr, distance_m) = totals;
-        let events = parts::load(conn, PartTable::WorkoutEvent, rid)?
-            .into_iter()
-            .map(|(code, start, end)| {
-                Ok(WorkoutEvent {
-                    kind: from_name(code, "workout_event.code")?,
-                    start,
-                    end,
-                })
-            })
-            .collect::<Result<_>>()?;
-        Ok(Self {
-            activity: from_name(activity, "workout.activity")?,
-            start: head.start,
-            end: head.end,
-            duration_s,
-            active_energy_kcal,
-            avg_heart_rate_bpm: avg_hr,
-            max_heart_rate_bpm: max_hr,
-            distance_m,
-            events,
-            source: head.source,
-            platform_id: head.from_platform.then_some(head.id),
-        })
+        workout(
+            head,
+            totals,
+            parts::load(conn, PartTable::WorkoutEvent, rid)?,
+        )
     }
+
+    fn load_all(conn: &Connection, heads: Vec<(i64, Head)>) -> Result<Vec<Self>> {
+        let (Some(first), Some(last)) = (
+            heads.iter().map(|(rid, _)| *rid).min(),
+            heads.iter().map(|(rid, _)| *rid).max(),
+        ) else {
+            return Ok(Vec::new());
+        };
+        // Two reads for the whole range instead of two per workout; the rows between belong to
+        // other kinds' records or to workouts outside the range, which are left unused.
+        let fail = |e: rusqlite::Error| StoreError::sqlite("reading record details", &e);
+        let mut totals: HashMap<i64, Totals> = HashMap::new();
+        {
+            let mut statement = conn
+                .prepare_cached(&format!(
+                    "SELECT rid, {TOTALS} FROM workout WHERE rid >= ?1 AND rid <= ?2"
+                ))
+                .map_err(fail)?;
+            let mut rows = statement.query([first, last]).map_err(fail)?;
+            while let Some(row) = rows.next().map_err(fail)? {
+                totals.insert(row.get(0).map_err(fail)?, totals_at(row, 1).map_err(fail)?);
+            }
+        }
+        let mut events = parts::load_rows(conn, PartTable::WorkoutEvent, first, last)?;
+        heads
+            .into_iter()
+            .map(|(rid, head)| {
+                let totals = totals
+                    .remove(&rid)
+                    .ok_or(StoreError::Corrupt { column: "workout" })?;
+                workout(head, totals, events.remove(&rid).unwrap_or_default())
+            })
+            .collect()
+    }
+}
+
+/// The columns of a workout's totals in `workout`, as [`totals_at`] reads them.
+const TOTALS: &str =
+    "activity, duration_s, active_energy_kcal, avg_heart_rate_bpm, max_heart_rate_bpm, distance_m";
+
+/// A workout's totals: activity, duration, energy, average and maximal HR, distance.
+type Totals = (
+    String,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
+
+/// The [`TOTALS`] columns from column `first` on.
+fn totals_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Totals> {
+    Ok((
+        row.get(first)?,
+        row.get(first + 1)?,
+        row.get(first + 2)?,
+        row.get(first + 3)?,
+        row.get(first + 4)?,
+        row.get(first + 5)?,
+    ))
+}
+
+/// A workout from its `record` row, its totals and its stored events.
+fn workout(head: Head, totals: Totals, events: Vec<parts::Part>) -> Result<Workout> {
+    let (activity, duration_s, active_energy_kcal, avg_hr, max_hr, distance_m) = totals;
+    let events = events
+        .into_iter()
+        .map(|(code, start, end)| {
+            Ok(WorkoutEvent {
+                kind: from_name(code, "workout_event.code")?,
+                start,
+                end,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Workout {
+        activity: from_name(activity, "workout.activity")?,
+        start: head.start,
+        end: head.end,
+        duration_s,
+        active_energy_kcal,
+        avg_heart_rate_bpm: avg_hr,
+        max_heart_rate_bpm: max_hr,
+        distance_m,
+        events,
+        source: head.source,
+        platform_id: head.from_platform.then_some(head.id),
+    })
 }
 
 #[cfg(test)]

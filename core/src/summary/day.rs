@@ -17,7 +17,7 @@ use crate::store::{Metric, Store};
 /// How much earlier than the first day the sleep reads start, so that a night ending on that
 /// morning is read whole: twice the default plausibility bound on a session (24 h,
 /// `Plausibility::max_sleep_session_s`), leaving room for a clinic that raises it.
-const MAX_SESSION: TimeDelta = TimeDelta::hours(48);
+pub(super) const MAX_SESSION: TimeDelta = TimeDelta::hours(48);
 
 /// Records of one kind filed by local day.
 fn by_day<T>(items: Vec<T>, day: impl Fn(&T) -> NaiveDate) -> BTreeMap<NaiveDate, Vec<T>> {
@@ -33,13 +33,27 @@ pub(super) fn build(
     store: &Store,
     from: NaiveDate,
     to: NaiveDate,
+    detail_from: NaiveDate,
     settings: &SummarySettings,
 ) -> Result<Vec<DailySummary>, SummaryError> {
     let (start, end) = utc_span(from, to, TimeDelta::zero())?;
-    let (sleep_start, _) = utc_span(from, to, MAX_SESSION)?;
-    let sleeps = store.records::<SleepSession>(sleep_start, end)?;
-    // The nights' HRV records, read once: a night window lies within its sleep's span.
-    let span_hrv = hrv::SpanHrv::read(store, sleep_start, end)?;
+    // Every night of the days from `detail_from` on lies after `detail_start` (a night ends on its
+    // day and its sessions are shorter than MAX_SESSION), so the sessions and HRV records read
+    // from there hold them whole; the days before have no night here.
+    let after_to = to.succ_opt().ok_or(SummaryError::DateOutOfBounds)?;
+    let detail_from = detail_from.max(from).min(after_to);
+    let (sleeps, span_hrv) = if detail_from <= to {
+        let (detail_start, _) = utc_span(detail_from, to, MAX_SESSION)?;
+        (
+            store.records::<SleepSession>(detail_start, end)?,
+            hrv::SpanHrv::read(store, detail_start, end)?,
+        )
+    } else {
+        (Vec::new(), hrv::SpanHrv::default())
+    };
+    // Filed by the local day of their end, the day whose night they can be: each day looks at
+    // its own few sessions rather than at all of them.
+    let mut sleeps = by_day(sleeps, |s| local_day(&s.end));
     let mut resting = by_day(
         store.quantities(QuantityKind::RestingHeartRate, start, end)?,
         |s| local_day(&s.start),
@@ -56,7 +70,6 @@ pub(super) fn build(
     let mut labs = by_day(store.records::<LabResult>(start, end)?, |l| {
         local_day(&l.collected_at)
     });
-    let after_to = to.succ_opt().ok_or(SummaryError::DateOutOfBounds)?;
     let mut check_ins: BTreeMap<NaiveDate, _> = store
         .check_ins_by_day(from, after_to)?
         .into_iter()
@@ -64,7 +77,12 @@ pub(super) fn build(
 
     let mut out = Vec::new();
     for date in from.iter_days().take_while(|d| *d <= to) {
-        let night = sleep::night_of(store, date, &sleeps, settings)?;
+        let day_sleeps = sleeps.remove(&date).unwrap_or_default();
+        let night = if date >= detail_from {
+            sleep::night_of(store, date, &day_sleeps, settings)?
+        } else {
+            None
+        };
         let (hrv_rmssd, hrv_sdnn) = match &night {
             Some(n) => (
                 hrv::rmssd(store, &span_hrv, n.window(), settings)?,
@@ -127,7 +145,7 @@ fn resting_hr(
     store: &Store,
     samples: Vec<crate::health::QuantitySample>,
 ) -> Result<Option<RestingHr>, SummaryError> {
-    let sources = distinct(samples.iter().map(|s| &s.source));
+    let sources = distinct(samples.iter().map(|s| &*s.source));
     let Some(chosen) =
         store.preferred_source(Metric::Quantity(QuantityKind::RestingHeartRate), &sources)?
     else {
@@ -135,7 +153,7 @@ fn resting_hr(
     };
     let values: Vec<f64> = samples
         .iter()
-        .filter(|s| &s.source == chosen)
+        .filter(|s| &*s.source == chosen)
         .map(|s| s.value)
         .collect();
     Ok(mean(&values).map(|bpm| RestingHr {

@@ -46,6 +46,7 @@ pub struct SdnnNight {
 }
 
 /// What the span's HRV reads returned, each by start: the night windows take their part.
+#[derive(Default)]
 pub(super) struct SpanHrv {
     /// Heartbeat series.
     pub series: Vec<HeartbeatSeries>,

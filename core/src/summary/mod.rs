@@ -252,6 +252,25 @@ pub fn daily_summaries(
     to: NaiveDate,
     settings: &SummarySettings,
 ) -> Result<Vec<DailySummary>, SummaryError> {
+    daily_summaries_detailed_from(store, from, to, from, settings)
+}
+
+/// [`daily_summaries`] in full only from `detail_from` on. The days before it hold their
+/// workouts and load, resting HR, check-in, recovery sessions and labs, but no night and no HRV
+/// (`sleep`, `hrv_rmssd` and `hrv_sdnn` are `None`): their sleep sessions, heartbeat series and
+/// HRV samples are not read. [`nights_slept`] tells which of them had a night.
+///
+/// Why: the nights are the expensive part of a summary (each heartbeat series is read and its
+/// artefacts corrected, each night has dozens of sleep segments), and a reader such as
+/// [`crate::readiness::readiness_history`] needs them for fewer days than the training (its HRV
+/// and sleep baselines reach about two months back, its chronic load half a year).
+pub fn daily_summaries_detailed_from(
+    store: &Store,
+    from: NaiveDate,
+    to: NaiveDate,
+    detail_from: NaiveDate,
+    settings: &SummarySettings,
+) -> Result<Vec<DailySummary>, SummaryError> {
     if to < from {
         return Err(SummaryError::EmptyRange);
     }
@@ -267,7 +286,24 @@ pub fn daily_summaries(
             reason: "must be a non-negative number of seconds",
         });
     }
-    day::build(store, from, to, settings)
+    day::build(store, from, to, detail_from, settings)
+}
+
+/// The days of `from..=to` that have a night (module doc: a sleep ending that day before the
+/// cutoff hour, long enough), oldest first, from the sessions' times and sources alone: no
+/// segment is read. For the days that [`daily_summaries_detailed_from`] gives without their night.
+pub fn nights_slept(
+    store: &Store,
+    from: NaiveDate,
+    to: NaiveDate,
+    settings: &SummarySettings,
+) -> Result<Vec<NaiveDate>, SummaryError> {
+    if to < from {
+        return Err(SummaryError::EmptyRange);
+    }
+    let (start, end) = utc_span(from, to, day::MAX_SESSION)?;
+    let sessions = store.sleep_sessions_unstaged(start, end)?;
+    Ok(sleep::days_with_a_night(&sessions, from, to, settings))
 }
 
 /// The latest local day on or before `not_after` on which a night, a workout, a resting HR, an HRV
@@ -324,14 +360,14 @@ fn preferred_quantities(
     (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Option<(String, Vec<f64>)>, SummaryError> {
     let in_window: Vec<&QuantitySample> = within(samples, |s| s.start.utc(), from, to).collect();
-    let sources = distinct(in_window.iter().map(|s| &s.source));
+    let sources = distinct(in_window.iter().map(|s| &*s.source));
     let Some(chosen) = store.preferred_source(crate::store::Metric::Quantity(kind), &sources)?
     else {
         return Ok(None);
     };
     let values = in_window
         .iter()
-        .filter(|s| &s.source == chosen)
+        .filter(|s| &*s.source == chosen)
         .map(|s| s.value)
         .collect();
     Ok(Some((chosen.name.clone(), values)))

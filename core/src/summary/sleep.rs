@@ -117,3 +117,22 @@ pub(super) fn night_of(
         stages,
     }))
 }
+
+/// The days of `from..=to` that have a night, from the sessions' times alone (see
+/// [`super::nights_slept`]).
+pub(super) fn days_with_a_night(
+    sessions: &[SleepSession],
+    from: NaiveDate,
+    to: NaiveDate,
+    settings: &SummarySettings,
+) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = sessions
+        .iter()
+        .filter(|s| is_night(s, settings))
+        .map(|s| local_day(&s.end))
+        .filter(|day| (from..=to).contains(day))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days
+}
