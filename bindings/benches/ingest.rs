@@ -47,7 +47,7 @@ fn batch(count: usize) -> Vec<FfiQuantitySample> {
             start_offset_s: 3600,
             end_ms: 1_795_824_000_000 + 5_000 * i as i64,
             end_offset_s: 3600,
-            zone: Some("Europe/Berlin".to_owned()),
+            zone: Some(0),
             source: 0,
             platform_id: Some(random_uuid(i as u64)),
         })
@@ -87,6 +87,7 @@ fn ingest(c: &mut Criterion) {
                     .ingest_quantities(
                         "healthkit:heart_rate".to_owned(),
                         sources(),
+                        vec!["Europe/Berlin".to_owned()],
                         samples,
                         vec![],
                         None,

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use alyze_core::health::{Beat, HeartbeatSeries, Source};
+use alyze_core::health::{Beat, HeartbeatSeries};
 use alyze_core::store::SkipReason;
 
-use crate::samples::{IntoCore, source, timestamp};
+use crate::samples::{IntoCore, Shared, timestamp};
 
 /// One heartbeat of a series.
 #[uniffi::remote(Record)]
@@ -25,8 +25,8 @@ pub struct FfiHeartbeatSeries {
     pub start_ms: i64,
     /// Local time minus UTC at the start, s.
     pub start_offset_s: i32,
-    /// The IANA zone, when the platform names it.
-    pub zone: Option<String>,
+    /// The IANA zone, when the platform names it: its position in the call's `zones`.
+    pub zone: Option<u32>,
     /// The beats, in time order.
     pub beats: Vec<Beat>,
     /// Which of the call's `sources` wrote the record (its position in that list).
@@ -38,11 +38,16 @@ pub struct FfiHeartbeatSeries {
 impl IntoCore for FfiHeartbeatSeries {
     type Core = HeartbeatSeries;
 
-    fn into_core(self, sources: &[Arc<Source>]) -> Result<HeartbeatSeries, SkipReason> {
+    fn into_core(self, shared: &Shared) -> Result<HeartbeatSeries, SkipReason> {
         Ok(HeartbeatSeries {
-            start: timestamp("start", self.start_ms, self.start_offset_s, self.zone)?,
+            start: timestamp(
+                "start",
+                self.start_ms,
+                self.start_offset_s,
+                shared.zone(self.zone)?,
+            )?,
             beats: self.beats,
-            source: Arc::unwrap_or_clone(source(sources, self.source)?),
+            source: Arc::unwrap_or_clone(shared.source(self.source)?),
             platform_id: self.platform_id,
         })
     }
@@ -51,7 +56,7 @@ impl IntoCore for FfiHeartbeatSeries {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::samples::tests::shared_sources;
+    use crate::samples::tests::shared;
 
     #[test]
     fn a_series_keeps_its_beats_and_gaps() {
@@ -68,12 +73,12 @@ mod tests {
         let series = FfiHeartbeatSeries {
             start_ms: 1_795_824_000_000,
             start_offset_s: -18_000,
-            zone: Some("America/New_York".to_owned()),
+            zone: Some(1),
             beats: beats.clone(),
             source: 1,
             platform_id: Some("HK-SERIES".to_owned()),
         }
-        .into_core(&shared_sources())
+        .into_core(&shared())
         .expect("converts");
         assert_eq!(series.beats, beats);
         assert_eq!(series.start.offset_s(), -18_000);

@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
-use alyze_core::health::{SleepSegment, SleepSession, SleepStage, Source};
+use alyze_core::health::{SleepSegment, SleepSession, SleepStage};
 use alyze_core::store::SkipReason;
 
-use crate::samples::{IntoCore, source, timestamp};
+use crate::samples::{IntoCore, Shared, timestamp};
 
 /// A stage of sleep (HealthKit and Health Connect codes are mapped onto these by the shell, with
 /// the tables of the core's `platform` module).
@@ -58,8 +58,9 @@ pub struct FfiSleepSession {
     pub end_ms: i64,
     /// Local time minus UTC at the end, s.
     pub end_offset_s: i32,
-    /// The IANA zone, when the platform names it; applies to the session and its segments.
-    pub zone: Option<String>,
+    /// The IANA zone, when the platform names it (its position in the call's `zones`); applies
+    /// to the session and its segments.
+    pub zone: Option<u32>,
     /// The stage segments, in order of start; may be empty.
     pub segments: Vec<FfiSleepSegment>,
     /// Which of the call's `sources` wrote the record (its position in that list).
@@ -72,8 +73,8 @@ pub struct FfiSleepSession {
 impl IntoCore for FfiSleepSession {
     type Core = SleepSession;
 
-    fn into_core(self, sources: &[Arc<Source>]) -> Result<SleepSession, SkipReason> {
-        let zone = self.zone;
+    fn into_core(self, shared: &Shared) -> Result<SleepSession, SkipReason> {
+        let zone = shared.zone(self.zone)?;
         let segments = self
             .segments
             .into_iter()
@@ -89,7 +90,7 @@ impl IntoCore for FfiSleepSession {
             start: timestamp("start", self.start_ms, self.start_offset_s, zone.clone())?,
             end: timestamp("end", self.end_ms, self.end_offset_s, zone)?,
             segments,
-            source: Arc::unwrap_or_clone(source(sources, self.source)?),
+            source: Arc::unwrap_or_clone(shared.source(self.source)?),
             platform_id: self.platform_id,
         })
     }
@@ -98,7 +99,7 @@ impl IntoCore for FfiSleepSession {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::samples::tests::shared_sources;
+    use crate::samples::tests::shared;
 
     #[test]
     fn a_session_keeps_its_segments_and_their_offsets() {
@@ -108,7 +109,7 @@ mod tests {
             start_offset_s: 7200,
             end_ms: 8 * hour,
             end_offset_s: 3600,
-            zone: Some("Europe/Berlin".to_owned()),
+            zone: Some(0),
             segments: vec![FfiSleepSegment {
                 stage: SleepStage::Deep,
                 start_ms: hour,
@@ -119,7 +120,7 @@ mod tests {
             source: 1,
             platform_id: Some("hc-1".to_owned()),
         };
-        let core = session.into_core(&shared_sources()).expect("converts");
+        let core = session.into_core(&shared()).expect("converts");
         assert_eq!(core.duration_s(), 8.0 * 3600.0);
         assert_eq!(core.segments[0].stage, SleepStage::Deep);
         assert_eq!(core.segments[0].end.offset_s(), 3600);

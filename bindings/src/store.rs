@@ -43,8 +43,9 @@ impl AlyzeStore {
     }
 
     /// Stores one batch of quantity samples from platform stream `stream` (e.g.
-    /// `healthkit:heart_rate`), each naming its writer by position in `sources` (listed once per
-    /// batch), the ids the platform reports deleted and, when given, the anchor
+    /// `healthkit:heart_rate`), each naming its writer by position in `sources` and its time
+    /// zone, if any, by position in `zones` (each listed once per batch), the ids the platform
+    /// reports deleted and, when given, the anchor
     /// (HealthKit `HKQueryAnchor` archived, Health Connect changes token) that follows the batch.
     /// Idempotent: a replayed batch counts as duplicates. Invalid samples are skipped with their
     /// position; the call fails only when the database does, and then stores nothing.
@@ -52,11 +53,12 @@ impl AlyzeStore {
         &self,
         stream: String,
         sources: Vec<Source>,
+        zones: Vec<String>,
         samples: Vec<FfiQuantitySample>,
         deleted_ids: Vec<String>,
         anchor: Option<Vec<u8>>,
     ) -> Result<IngestReport, AlyzeError> {
-        let converted = Converted::of(samples, &sources);
+        let converted = Converted::of(samples, &sources, &zones);
         let report = self.lock().ingest_quantities(
             &stream,
             &converted.records,
@@ -73,6 +75,7 @@ impl AlyzeStore {
         &self,
         stream: String,
         sources: Vec<Source>,
+        zones: Vec<String>,
         sessions: Vec<FfiSleepSession>,
         deleted_ids: Vec<String>,
         anchor: Option<Vec<u8>>,
@@ -80,6 +83,7 @@ impl AlyzeStore {
         self.ingest_records::<_, SleepSession>(
             &stream,
             &sources,
+            &zones,
             sessions,
             &deleted_ids,
             anchor.as_deref(),
@@ -92,6 +96,7 @@ impl AlyzeStore {
         &self,
         stream: String,
         sources: Vec<Source>,
+        zones: Vec<String>,
         workouts: Vec<FfiWorkout>,
         deleted_ids: Vec<String>,
         anchor: Option<Vec<u8>>,
@@ -99,6 +104,7 @@ impl AlyzeStore {
         self.ingest_records::<_, Workout>(
             &stream,
             &sources,
+            &zones,
             workouts,
             &deleted_ids,
             anchor.as_deref(),
@@ -111,6 +117,7 @@ impl AlyzeStore {
         &self,
         stream: String,
         sources: Vec<Source>,
+        zones: Vec<String>,
         series: Vec<FfiHeartbeatSeries>,
         deleted_ids: Vec<String>,
         anchor: Option<Vec<u8>>,
@@ -118,6 +125,7 @@ impl AlyzeStore {
         self.ingest_records::<_, HeartbeatSeries>(
             &stream,
             &sources,
+            &zones,
             series,
             &deleted_ids,
             anchor.as_deref(),
@@ -172,11 +180,12 @@ impl AlyzeStore {
         &self,
         stream: &str,
         sources: &[Source],
+        zones: &[String],
         batch: Vec<F>,
         deleted_ids: &[String],
         anchor: Option<&[u8]>,
     ) -> Result<IngestReport, AlyzeError> {
-        let converted = Converted::of(batch, sources);
+        let converted = Converted::of(batch, sources, zones);
         let report = self
             .lock()
             .ingest::<K>(stream, &converted.records, deleted_ids, anchor)?;

@@ -8,11 +8,11 @@
 
 use std::sync::Arc;
 
-use alyze_core::health::{Source, Workout, WorkoutEvent, WorkoutEventKind};
+use alyze_core::health::{Workout, WorkoutEvent, WorkoutEventKind};
 use alyze_core::platform::{health_connect, healthkit};
 use alyze_core::store::SkipReason;
 
-use crate::samples::{IntoCore, source, timestamp};
+use crate::samples::{IntoCore, Shared, timestamp};
 
 /// The kind of workout, as the platform gave it.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -80,8 +80,9 @@ pub struct FfiWorkout {
     pub end_ms: i64,
     /// Local time minus UTC at the end, s.
     pub end_offset_s: i32,
-    /// The IANA zone, when the platform names it; applies to the workout and its events.
-    pub zone: Option<String>,
+    /// The IANA zone, when the platform names it (its position in the call's `zones`); applies
+    /// to the workout and its events.
+    pub zone: Option<u32>,
     /// Active duration, s (end minus start less the pauses).
     pub duration_s: f64,
     /// Active energy, kcal.
@@ -103,8 +104,8 @@ pub struct FfiWorkout {
 impl IntoCore for FfiWorkout {
     type Core = Workout;
 
-    fn into_core(self, sources: &[Arc<Source>]) -> Result<Workout, SkipReason> {
-        let zone = self.zone;
+    fn into_core(self, shared: &Shared) -> Result<Workout, SkipReason> {
+        let zone = shared.zone(self.zone)?;
         let events = self
             .events
             .into_iter()
@@ -140,7 +141,7 @@ impl IntoCore for FfiWorkout {
             max_heart_rate_bpm: self.max_heart_rate_bpm,
             distance_m: self.distance_m,
             events,
-            source: Arc::unwrap_or_clone(source(sources, self.source)?),
+            source: Arc::unwrap_or_clone(shared.source(self.source)?),
             platform_id: self.platform_id,
         })
     }
@@ -151,7 +152,7 @@ mod tests {
     use alyze_core::health::ActivityType;
 
     use super::*;
-    use crate::samples::tests::shared_sources;
+    use crate::samples::tests::shared;
 
     fn workout(activity: PlatformActivity) -> FfiWorkout {
         FfiWorkout {
@@ -186,12 +187,12 @@ mod tests {
             indoor: Some(true),
             swimming_location: None,
         })
-        .into_core(&shared_sources())
+        .into_core(&shared())
         .expect("converts");
         assert_eq!(indoor.activity, ActivityType::IndoorCycling);
         assert_eq!(indoor.events[0].kind, WorkoutEventKind::Pause);
         let yoga = workout(PlatformActivity::HealthConnect { exercise_type: 83 })
-            .into_core(&shared_sources())
+            .into_core(&shared())
             .expect("converts");
         assert_eq!(yoga.activity, ActivityType::Yoga);
     }

@@ -8,6 +8,8 @@
 //! parser resolves them with the tz database (`chrono-tz`) and sets the offset from the zone, because
 //! the export writes every date at the export-time offset (see [`crate::apple_export::parse`]).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +32,9 @@ const MAX_ZONE_LEN: usize = 64;
 pub struct Timestamp {
     utc: DateTime<Utc>,
     offset_s: i32,
-    zone: Option<String>,
+    /// Shared: the instants of a record, and of a batch of samples, are in one zone, so its name
+    /// is counted rather than copied for each.
+    zone: Option<Arc<str>>,
 }
 
 /// The unchecked form of a [`Timestamp`] that serde reads before validation.
@@ -55,6 +59,15 @@ impl Timestamp {
         utc: DateTime<Utc>,
         offset_s: i32,
         zone: Option<String>,
+    ) -> Result<Self, HealthError> {
+        Self::in_shared_zone(utc, offset_s, zone.map(Arc::from))
+    }
+
+    /// [`Timestamp::new`] with a zone name shared with other timestamps (those of a batch).
+    pub fn in_shared_zone(
+        utc: DateTime<Utc>,
+        offset_s: i32,
+        zone: Option<Arc<str>>,
     ) -> Result<Self, HealthError> {
         if !(-MAX_OFFSET_S..=MAX_OFFSET_S).contains(&offset_s) {
             return Err(HealthError::OutOfRange {

@@ -77,6 +77,7 @@
 //! a begin/finish pair that stamps rows as they are seen: it needs no extra column or state in the
 //! file, and a few hundred thousand ids (a year of samples) fit in memory.
 
+use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, Utc};
@@ -487,14 +488,22 @@ fn store_rows(
         return Ok(());
     }
     // Some ids were stored already (a re-import, a replay) or repeat within the rows. Each row
-    // is settled in order against what is stored now: a row just inserted finds itself and
-    // counts in `inserted`; an edit is applied as it would have been one by one (a later row of
-    // the same id finds the earlier one's content); the rest are duplicates.
+    // is settled in order against what is stored now, read in one statement: a row just
+    // inserted finds itself and counts in `inserted`; an edit is applied as it would have been
+    // one by one (a later row of the same id finds the earlier one's content); the rest are
+    // duplicates.
+    let mut stored = stored_many(tx, rows)?;
     let mut updated = 0;
     for (row, source_id) in rows {
-        if let Outcome::Updated = settle(tx, row, *source_id)? {
-            updated += 1;
+        let old = stored.get_mut(&row.key).ok_or(StoreError::Corrupt {
+            column: "quantity_sample.id",
+        })?;
+        if old.deleted_at_ms.is_some() || old.same_as(row, *source_id) {
+            continue;
         }
+        update(tx, row, *source_id)?;
+        *old = Stored::of(row, *source_id);
+        updated += 1;
     }
     report.inserted += inserted;
     report.updated += updated;
@@ -572,6 +581,50 @@ struct Stored {
 }
 
 impl Stored {
+    /// Reads [`STORED_COLUMNS`] from `row`, starting at column `first`.
+    fn read(row: &Row<'_>, first: usize) -> rusqlite::Result<Self> {
+        Ok(Self {
+            platform_id: row.get(first)?,
+            stream: row.get(first + 1)?,
+            kind: row.get(first + 2)?,
+            value: row.get(first + 3)?,
+            start: (
+                row.get(first + 4)?,
+                row.get(first + 5)?,
+                row.get(first + 6)?,
+            ),
+            end: (
+                row.get(first + 7)?,
+                row.get(first + 8)?,
+                row.get(first + 9)?,
+            ),
+            source_id: row.get(first + 10)?,
+            deleted_at_ms: row.get(first + 11)?,
+        })
+    }
+
+    /// What `row` from source `source_id` is once stored live.
+    fn of(row: &Columns<'_>, source_id: i64) -> Self {
+        Self {
+            platform_id: row.platform_id.map(str::to_owned),
+            stream: row.stream.to_owned(),
+            kind: row.kind,
+            value: row.value,
+            start: (
+                row.start_ns,
+                row.start_offset_s,
+                row.start_zone.map(str::to_owned),
+            ),
+            end: (
+                row.end_ns,
+                row.end_offset_s,
+                row.end_zone.map(str::to_owned),
+            ),
+            source_id,
+            deleted_at_ms: None,
+        }
+    }
+
     /// Whether the row says exactly what `new` from source `source_id` says. Values are compared by
     /// their bits: SQLite keeps a REAL as the same 8 bytes, and `==` would call 0.0 and -0.0 equal.
     fn same_as(&self, new: &Columns<'_>, source_id: i64) -> bool {
@@ -589,29 +642,49 @@ impl Stored {
 
 /// The stored row with key `key`, if any.
 fn stored(tx: &Transaction<'_>, key: &[u8; 16]) -> Result<Option<Stored>> {
-    tx.prepare_cached(
-        "SELECT platform_id, stream, kind, value, start_ns, start_offset_s, start_zone, \
-         end_ns, end_offset_s, end_zone, source_id, deleted_at_ms \
-         FROM quantity_sample WHERE id = ?1",
-    )
-    .and_then(|mut statement| {
-        statement
-            .query_row([key], |row| {
-                Ok(Stored {
-                    platform_id: row.get(0)?,
-                    stream: row.get(1)?,
-                    kind: row.get(2)?,
-                    value: row.get(3)?,
-                    start: (row.get(4)?, row.get(5)?, row.get(6)?),
-                    end: (row.get(7)?, row.get(8)?, row.get(9)?),
-                    source_id: row.get(10)?,
-                    deleted_at_ms: row.get(11)?,
-                })
-            })
-            .optional()
-    })
-    .map_err(|e| StoreError::sqlite("looking up a sample", &e))
+    tx.prepare_cached(&STORED_ONE)
+        .and_then(|mut statement| {
+            statement
+                .query_row([key], |row| Stored::read(row, 0))
+                .optional()
+        })
+        .map_err(|e| StoreError::sqlite("looking up a sample", &e))
 }
+
+/// The stored rows with the keys of `rows` ([`ROWS_PER_INSERT`] of them), by key.
+fn stored_many(
+    tx: &Transaction<'_>,
+    rows: &[(Columns<'_>, i64)],
+) -> Result<HashMap<[u8; 16], Stored>> {
+    let fail = |e: rusqlite::Error| StoreError::sqlite("looking up samples", &e);
+    let mut statement = tx.prepare_cached(&STORED_MANY).map_err(fail)?;
+    for (i, (row, _)) in rows.iter().enumerate() {
+        statement.raw_bind_parameter(i + 1, row.key).map_err(fail)?;
+    }
+    let mut found = HashMap::with_capacity(rows.len());
+    let mut result = statement.raw_query();
+    while let Some(row) = result.next().map_err(fail)? {
+        let key: [u8; 16] = row.get(0).map_err(fail)?;
+        found.insert(key, Stored::read(row, 1).map_err(fail)?);
+    }
+    Ok(found)
+}
+
+/// The columns [`Stored::read`] reads, in order.
+const STORED_COLUMNS: &str = "platform_id, stream, kind, value, start_ns, start_offset_s, \
+     start_zone, end_ns, end_offset_s, end_zone, source_id, deleted_at_ms";
+
+/// The row of one key: [`STORED_COLUMNS`].
+static STORED_ONE: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {STORED_COLUMNS} FROM quantity_sample WHERE id = ?1"));
+
+/// The rows of [`ROWS_PER_INSERT`] keys: the key, then [`STORED_COLUMNS`].
+static STORED_MANY: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT id, {STORED_COLUMNS} FROM quantity_sample WHERE id IN ({})",
+        vec!["?"; ROWS_PER_INSERT].join(", ")
+    )
+});
 
 /// Inserts a new row; answers 1 (inserted) or 0, changing nothing, when a row with its id
 /// already exists (live or a tombstone). Only the uniqueness of the id is ignored (an upsert clause,

@@ -35,11 +35,14 @@ def sample(i: int, value: float = 60.0) -> alyze.FfiQuantitySample:
         start_offset_s=3600,
         end_ms=at,
         end_offset_s=3600,
-        zone="Europe/Berlin",
+        zone=0,
         source=0,
         platform_id=f"HK-{i:05d}",
     )
 
+
+# The time zones of the batches, listed once per call; records name theirs by position.
+ZONES = ["Europe/Berlin"]
 
 # The writers of the batches, listed once per call; records name theirs by position.
 SOURCES = [
@@ -69,29 +72,29 @@ def store(tmp_path):
 def test_a_batch_of_10000_samples_is_one_call_and_replays_as_duplicates(store):
     batch = [sample(i, 55.0 + i % 40) for i in range(BATCH)]
 
-    report = store.ingest_quantities(STREAM, SOURCES, batch, [], b"anchor-1")
+    report = store.ingest_quantities(STREAM, SOURCES, ZONES, batch, [], b"anchor-1")
     assert (report.inserted, report.updated, report.duplicates, report.deleted) == (BATCH, 0, 0, 0)
     assert report.skipped == []
 
-    replay = store.ingest_quantities(STREAM, SOURCES, batch, [], b"anchor-1")
+    replay = store.ingest_quantities(STREAM, SOURCES, ZONES, batch, [], b"anchor-1")
     assert (replay.inserted, replay.duplicates) == (0, BATCH)
 
 
 def test_deletions_become_tombstones_that_a_replay_does_not_resurrect(store):
     batch = [sample(i) for i in range(10)]
-    store.ingest_quantities(STREAM, SOURCES, batch, [], None)
+    store.ingest_quantities(STREAM, SOURCES, ZONES, batch, [], None)
 
-    report = store.ingest_quantities(STREAM, SOURCES, [], ["HK-00003", "HK-00004", "never-seen"], None)
+    report = store.ingest_quantities(STREAM, SOURCES, ZONES, [], ["HK-00003", "HK-00004", "never-seen"], None)
     assert report.deleted == 2
 
-    replay = store.ingest_quantities(STREAM, SOURCES, batch, [], None)
+    replay = store.ingest_quantities(STREAM, SOURCES, ZONES, batch, [], None)
     assert (replay.inserted, replay.duplicates) == (0, 10)
 
 
 def test_the_anchor_is_saved_with_its_batch_and_read_back(store):
     assert store.anchor(STREAM) is None
     anchor = bytes(range(256))
-    store.ingest_quantities(STREAM, SOURCES, [sample(0)], [], anchor)
+    store.ingest_quantities(STREAM, SOURCES, ZONES, [sample(0)], [], anchor)
     assert store.anchor(STREAM) == anchor
     assert store.anchor("healthkit:hrv_sdnn") is None
 
@@ -102,7 +105,7 @@ def test_bad_samples_are_skipped_with_their_position_and_no_value(store):
     bad_offset.end_offset_s = 20 * 3600
     batch = [sample(0), bad_value, sample(2), bad_offset]
 
-    report = store.ingest_quantities(STREAM, SOURCES, batch, [], None)
+    report = store.ingest_quantities(STREAM, SOURCES, ZONES, batch, [], None)
     assert report.inserted == 2
     assert [s.index for s in report.skipped] == [1, 3]
     assert "value" in report.skipped[0].reason
@@ -121,7 +124,7 @@ def test_a_malformed_date_is_a_typed_error(store):
 def test_a_resting_heart_rate_shows_in_the_days_summary(store):
     resting = sample(600, value=52.0)  # 10:00 local
     resting.kind = alyze.QuantityKind.RESTING_HEART_RATE
-    store.ingest_quantities("healthkit:resting_heart_rate", SOURCES, [resting], [], None)
+    store.ingest_quantities("healthkit:resting_heart_rate", SOURCES, ZONES, [resting], [], None)
 
     days = store.daily_summaries("2026-11-27", "2026-11-28")
     assert [d.date for d in days] == ["2026-11-27", "2026-11-28"]
@@ -199,7 +202,7 @@ def night(platform_id: str = "hc-night-1") -> alyze.FfiSleepSession:
         start_offset_s=3600,
         end_ms=start + 8 * hour,
         end_offset_s=3600,
-        zone="Europe/Berlin",
+        zone=0,
         segments=[
             segment(alyze.SleepStage.LIGHT, 0, 3),
             segment(alyze.SleepStage.DEEP, 3, 5),
@@ -211,10 +214,10 @@ def night(platform_id: str = "hc-night-1") -> alyze.FfiSleepSession:
 
 
 def test_a_sleep_session_batch_is_stored_once_and_is_the_nights_summary(store):
-    report = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, [night()], [], b"hc-token")
+    report = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, ZONES, [night()], [], b"hc-token")
     assert (report.inserted, report.skipped) == (1, [])
     assert store.anchor("health_connect:sleep") == b"hc-token"
-    replay = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, [night()], [], None)
+    replay = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, ZONES, [night()], [], None)
     assert (replay.inserted, replay.duplicates) == (0, 1)
 
     [day] = store.daily_summaries("2026-11-28", "2026-11-28")
@@ -224,7 +227,7 @@ def test_a_sleep_session_batch_is_stored_once_and_is_the_nights_summary(store):
     assert day.sleep.deep_s == pytest.approx(2 * 3600)
     assert day.sleep.wake_time.offset_s == 3600
 
-    deleted = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, [], ["hc-night-1"], None)
+    deleted = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, ZONES, [], ["hc-night-1"], None)
     assert deleted.deleted == 1
     [day] = store.daily_summaries("2026-11-28", "2026-11-28")
     assert day.sleep is None
@@ -233,7 +236,7 @@ def test_a_sleep_session_batch_is_stored_once_and_is_the_nights_summary(store):
 def test_a_session_whose_segment_ends_before_it_starts_is_skipped(store):
     bad = night("hc-night-2")
     bad.segments[1].end_ms = bad.segments[1].start_ms - 1
-    report = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, [night(), bad], [], None)
+    report = store.ingest_sleep_sessions("health_connect:sleep", SOURCES, ZONES, [night(), bad], [], None)
     assert report.inserted == 1
     assert [s.index for s in report.skipped] == [1]
 
@@ -247,7 +250,7 @@ def test_a_workout_batch_maps_the_platform_activity_and_shows_in_the_summary(sto
         start_offset_s=3600,
         end_ms=start + 3_600_000,
         end_offset_s=3600,
-        zone="Europe/Berlin",
+        zone=0,
         duration_s=3300.0,
         active_energy_kcal=380.0,
         avg_heart_rate_bpm=128.0,
@@ -265,9 +268,9 @@ def test_a_workout_batch_maps_the_platform_activity_and_shows_in_the_summary(sto
         source=0,
         platform_id="HK-WORKOUT-1",
     )
-    report = store.ingest_workouts("healthkit:workouts", SOURCES, [workout], [], b"hk-anchor")
+    report = store.ingest_workouts("healthkit:workouts", SOURCES, ZONES, [workout], [], b"hk-anchor")
     assert report.inserted == 1
-    assert store.ingest_workouts("healthkit:workouts", SOURCES, [workout], [], None).duplicates == 1
+    assert store.ingest_workouts("healthkit:workouts", SOURCES, ZONES, [workout], [], None).duplicates == 1
 
     [day] = store.daily_summaries("2026-11-28", "2026-11-28")
     [summary] = day.workouts
@@ -286,16 +289,25 @@ def test_a_heartbeat_series_batch_is_stored_once(store):
         source=0,
         platform_id="HK-SERIES-1",
     )
-    report = store.ingest_heartbeat_series("healthkit:heartbeat_series", SOURCES, [series], [], b"a")
+    report = store.ingest_heartbeat_series("healthkit:heartbeat_series", SOURCES, ZONES, [series], [], b"a")
     assert (report.inserted, report.skipped) == (1, [])
-    replay = store.ingest_heartbeat_series("healthkit:heartbeat_series", SOURCES, [series], [], None)
+    replay = store.ingest_heartbeat_series("healthkit:heartbeat_series", SOURCES, ZONES, [series], [], None)
     assert replay.duplicates == 1
 
 
 def test_a_sample_naming_a_source_past_the_list_is_skipped_by_position(store):
     stray = sample(1)
     stray.source = len(SOURCES)
-    report = store.ingest_quantities(STREAM, SOURCES, [sample(0), stray], [], None)
+    report = store.ingest_quantities(STREAM, SOURCES, ZONES, [sample(0), stray], [], None)
     assert report.inserted == 1
     assert [s.index for s in report.skipped] == [1]
     assert "source" in report.skipped[0].reason
+
+
+def test_a_sample_naming_a_zone_past_the_list_is_skipped_by_position(store):
+    stray = sample(1)
+    stray.zone = len(ZONES)
+    report = store.ingest_quantities(STREAM, SOURCES, ZONES, [sample(0), stray, sample(2)], [], None)
+    assert report.inserted == 2
+    assert [s.index for s in report.skipped] == [1]
+    assert "zone" in report.skipped[0].reason

@@ -20,6 +20,9 @@ private const val STREAM = "health_connect:heart_rate"
 /** 2026-11-28T00:00:00Z. */
 private const val START_MS = 1_795_824_000_000L
 
+/** The batch's one time zone, listed once per call; each sample names it by position. */
+private val ZONES = listOf("Europe/Berlin")
+
 /** The batch's one writer, listed once per call. */
 private val SOURCES = listOf(
     Source("Pixel Watch", "com.google.android.apps.fitness", "2026.11", DeviceInfo("Pixel Watch 3", "Google", "Pixel Watch 3", null, null, "5.1", DeviceKind.WATCH)),
@@ -37,7 +40,7 @@ private fun batch(first: Int, count: Int, random: Random): List<FfiQuantitySampl
             startOffsetS = 3600,
             endMs = at,
             endOffsetS = 3600,
-            zone = "Europe/Berlin",
+            zone = 0u,
             source = 0u,
             platformId = UUID(random.nextLong(), random.nextLong()).toString(),
         )
@@ -46,7 +49,7 @@ private fun batch(first: Int, count: Int, random: Random): List<FfiQuantitySampl
 /** Milliseconds of one `ingestQuantities` call of `samples` into `store`. */
 private fun timed(store: AlyzeStore, samples: List<FfiQuantitySample>): Double {
     val started = System.nanoTime()
-    val report = store.ingestQuantities(STREAM, SOURCES, samples, emptyList(), null)
+    val report = store.ingestQuantities(STREAM, SOURCES, ZONES, samples, emptyList(), null)
     val ms = (System.nanoTime() - started) / 1e6
     check(report.inserted.toInt() == samples.size) { "every sample is new" }
     return ms
@@ -61,7 +64,7 @@ private fun measure(runs: Int, prefilled: Int, random: Random): Double {
         AlyzeStore.open(dir.resolve("alyze.db").toString()).use { store ->
             var first = SAMPLES
             while (first < SAMPLES + prefilled) {
-                store.ingestQuantities(STREAM, SOURCES, batch(first, SAMPLES, random), emptyList(), null)
+                store.ingestQuantities(STREAM, SOURCES, ZONES, batch(first, SAMPLES, random), emptyList(), null)
                 first += SAMPLES
             }
             timed(store, batch(0, SAMPLES, random))

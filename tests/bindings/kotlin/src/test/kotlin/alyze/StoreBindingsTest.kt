@@ -36,6 +36,9 @@ import uniffi.alyze.TrainingClass
 
 private const val STREAM = "health_connect:heart_rate"
 
+/** The time zones of the batches below, listed once per call; records name theirs by position. */
+private val ZONES = listOf("Europe/Berlin")
+
 /** The writers of the batches below, listed once per call; records name theirs by position. */
 private val SOURCES = listOf(
     Source("Pixel Watch", "com.google.android.apps.fitness", null, DeviceInfo(null, "Google", "Pixel Watch 3", null, null, null, DeviceKind.WATCH)),
@@ -104,12 +107,12 @@ class StoreBindingsTest {
     fun `a batch of 10000 samples is one call and replays as duplicates`() {
         newStore().use { store ->
             val batch = List(BATCH) { sample(it, 55.0 + it % 40) }
-            val report = store.ingestQuantities(STREAM, SOURCES, batch, emptyList(), "token-1".toByteArray())
+            val report = store.ingestQuantities(STREAM, SOURCES, ZONES, batch, emptyList(), "token-1".toByteArray())
             assertEquals(BATCH.toUInt(), report.inserted)
             assertEquals(0u, report.duplicates)
             assertTrue(report.skipped.isEmpty())
 
-            val replay = store.ingestQuantities(STREAM, SOURCES, batch, emptyList(), null)
+            val replay = store.ingestQuantities(STREAM, SOURCES, ZONES, batch, emptyList(), null)
             assertEquals(0u, replay.inserted)
             assertEquals(BATCH.toUInt(), replay.duplicates)
         }
@@ -119,11 +122,11 @@ class StoreBindingsTest {
     fun `deletions, the anchor and skipped samples`() {
         newStore().use { store ->
             assertNull(store.anchor(STREAM))
-            store.ingestQuantities(STREAM, SOURCES, List(5) { sample(it) }, emptyList(), null)
+            store.ingestQuantities(STREAM, SOURCES, ZONES, List(5) { sample(it) }, emptyList(), null)
 
             val token = byteArrayOf(0, 1, 2, -1)
             val batch = listOf(sample(10), sample(11, value = 512.0), sample(12))
-            val report = store.ingestQuantities(STREAM, SOURCES, batch, listOf("hc-1", "hc-2", "unknown"), token)
+            val report = store.ingestQuantities(STREAM, SOURCES, ZONES, batch, listOf("hc-1", "hc-2", "unknown"), token)
             assertEquals(2u, report.inserted)
             assertEquals(2u, report.deleted)
             assertEquals(listOf(1u), report.skipped.map { it.index })
@@ -138,6 +141,7 @@ class StoreBindingsTest {
             store.ingestQuantities(
                 "health_connect:resting_heart_rate",
                 SOURCES,
+                ZONES,
                 listOf(sample(600, 49.0, QuantityKind.RESTING_HEART_RATE)),
                 emptyList(),
                 null,
@@ -176,9 +180,9 @@ class StoreBindingsTest {
     @Test
     fun `a sleep session batch is stored once and is the night of the summary`() {
         newStore().use { store ->
-            val report = store.ingestSleepSessions("health_connect:sleep", SOURCES, listOf(night()), emptyList(), null)
+            val report = store.ingestSleepSessions("health_connect:sleep", SOURCES, ZONES, listOf(night()), emptyList(), null)
             assertEquals(1u, report.inserted)
-            val replay = store.ingestSleepSessions("health_connect:sleep", SOURCES, listOf(night()), emptyList(), null)
+            val replay = store.ingestSleepSessions("health_connect:sleep", SOURCES, ZONES, listOf(night()), emptyList(), null)
             assertEquals(1u, replay.duplicates)
 
             val sleep = store.dailySummaries("2026-11-28", "2026-11-28")[0].sleep ?: fail("no night")
@@ -208,7 +212,7 @@ class StoreBindingsTest {
                 source = 0u,
                 platformId = "hc-run-1",
             )
-            assertEquals(1u, store.ingestWorkouts("health_connect:exercise", SOURCES, listOf(run), emptyList(), null).inserted)
+            assertEquals(1u, store.ingestWorkouts("health_connect:exercise", SOURCES, ZONES, listOf(run), emptyList(), null).inserted)
             val workouts = store.dailySummaries("2026-11-28", "2026-11-28")[0].workouts
             assertEquals(listOf(TrainingClass.ENDURANCE), workouts.map { it.trainingClass })
         }
@@ -219,8 +223,8 @@ class StoreBindingsTest {
         newStore().use { store ->
             val beats = List(64) { Beat(it * 0.95, it == 30) }
             val series = FfiHeartbeatSeries(BASE_MS, 3600, null, beats, 0u, "HK-SERIES-1")
-            assertEquals(1u, store.ingestHeartbeatSeries("healthkit:heartbeat_series", SOURCES, listOf(series), emptyList(), null).inserted)
-            assertEquals(1u, store.ingestHeartbeatSeries("healthkit:heartbeat_series", SOURCES, listOf(series), emptyList(), null).duplicates)
+            assertEquals(1u, store.ingestHeartbeatSeries("healthkit:heartbeat_series", SOURCES, ZONES, listOf(series), emptyList(), null).inserted)
+            assertEquals(1u, store.ingestHeartbeatSeries("healthkit:heartbeat_series", SOURCES, ZONES, listOf(series), emptyList(), null).duplicates)
         }
     }
 }
