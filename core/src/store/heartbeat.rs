@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, Transaction, params};
 
 use super::error::{Result, StoreError};
-use super::ingest::sealed::{Head, Kind, Shared};
+use super::ingest::sealed::{Head, Kind, Shared, rid_range};
 use super::ingest::{Record, detail_row, key_instant, save_row};
 use crate::health::{Beat, HeartbeatSeries};
 
@@ -56,10 +56,7 @@ impl Kind for HeartbeatSeries {
     }
 
     fn load_all(conn: &Connection, heads: Vec<(i64, Head)>) -> Result<Vec<Self>> {
-        let (Some(first), Some(last)) = (
-            heads.iter().map(|(rid, _)| *rid).min(),
-            heads.iter().map(|(rid, _)| *rid).max(),
-        ) else {
+        let Some((first, last)) = rid_range(&heads) else {
             return Ok(Vec::new());
         };
         // One read for the range's series instead of one per series (a night's readiness reads

@@ -98,6 +98,13 @@ pub(crate) mod sealed {
         pub source: Source,
     }
 
+    /// The lowest and highest `record.rid` of `heads`, the range their detail rows are read in
+    /// by a kind's `load_all`; `None` for no heads.
+    pub fn rid_range(heads: &[(i64, Head)]) -> Option<(i64, i64)> {
+        let rids = heads.iter().map(|(rid, _)| *rid);
+        Some((rids.clone().min()?, rids.max()?))
+    }
+
     /// What every kind has, borrowed from the record.
     #[derive(Debug)]
     pub struct Shared<'a> {

@@ -8,7 +8,7 @@ use rusqlite::{Connection, Transaction};
 
 use super::code::{from_name, name_of};
 use super::error::Result;
-use super::ingest::sealed::{Head, Kind, Shared};
+use super::ingest::sealed::{Head, Kind, Shared, rid_range};
 use super::ingest::{Record, key_instant};
 use super::parts::{self, PartTable};
 use crate::health::{SleepSegment, SleepSession};
@@ -45,10 +45,7 @@ impl Kind for SleepSession {
     }
 
     fn load_all(conn: &Connection, heads: Vec<(i64, Head)>) -> Result<Vec<Self>> {
-        let (Some(first), Some(last)) = (
-            heads.iter().map(|(rid, _)| *rid).min(),
-            heads.iter().map(|(rid, _)| *rid).max(),
-        ) else {
+        let Some((first, last)) = rid_range(&heads) else {
             return Ok(Vec::new());
         };
         // The rows between hold other kinds' records too, which have no segments.

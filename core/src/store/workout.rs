@@ -9,7 +9,7 @@ use rusqlite::{Connection, Row, Transaction, params};
 
 use super::code::{from_name, name_of};
 use super::error::{Result, StoreError};
-use super::ingest::sealed::{Head, Kind, Shared};
+use super::ingest::sealed::{Head, Kind, Shared, rid_range};
 use super::ingest::{Record, detail_row, key_instant, save_row};
 use super::parts::{self, PartTable};
 use crate::health::source::key_field;
@@ -79,10 +79,7 @@ impl Kind for Workout {
     }
 
     fn load_all(conn: &Connection, heads: Vec<(i64, Head)>) -> Result<Vec<Self>> {
-        let (Some(first), Some(last)) = (
-            heads.iter().map(|(rid, _)| *rid).min(),
-            heads.iter().map(|(rid, _)| *rid).max(),
-        ) else {
+        let Some((first, last)) = rid_range(&heads) else {
             return Ok(Vec::new());
         };
         // Two reads for the whole range instead of two per workout; the rows between belong to
