@@ -9,6 +9,7 @@ pub mod health;
 pub mod hrv;
 pub mod load;
 pub mod platform;
+pub mod protocol;
 pub mod readiness;
 pub mod store;
 pub mod summary;

@@ -1,0 +1,144 @@
+//! The clinic's settings of the planner: the timing rules' gaps and windows, the spacing of a
+//! day's items, the training cap of a recovery day and the doses' safe ranges. Every field has its
+//! default and its source beside it; "product choice" marks a default that no source fixes.
+
+use chrono::Weekday;
+use serde::{Deserialize, Serialize};
+
+use super::ProtocolError;
+use super::modality::SafeRanges;
+use crate::health::training::CR10_MAX;
+
+/// All clinic settings of the protocols. [`ClinicSettings::default`] is the documented
+/// configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClinicSettings {
+    /// No cold immersion (plunge or contrast) starts or lasts into this many hours after the end
+    /// of a strength or hypertrophy workout. Default 6: cold right after strength work blunts the
+    /// adaptation (Roberts et al. 2015, J Physiol 593:4285; Fyfe 2019), but no study fixes an hour
+    /// cut-off; the brief says "several hours" and names 6 h as the clinic setting (domain brief
+    /// section 2).
+    pub cold_gap_after_strength_h: f64,
+    /// On a training day, red light lies within this many hours after the end of a training
+    /// workout. Default 4: product choice for the brief's "within hours after training" (domain
+    /// brief section 2); no source fixes the hour.
+    pub red_light_window_h: f64,
+    /// Minutes kept free between two items of the plan and between an item and a workout (to
+    /// change, shower, cool down). Default 15: product choice.
+    pub min_spacing_min: f64,
+    /// On a `recover` day, training stays at or below this session RPE on Foster's CR-10 scale
+    /// (Foster et al. 2001). Default 3, "moderate": product choice matching the readiness call's
+    /// "rest, easy movement" (domain brief section 4).
+    pub recover_rpe_cap: u8,
+    /// The first day of the week the weekly targets count over. Default Monday (ISO 8601 weeks):
+    /// product choice.
+    pub week_starts_on: Weekday,
+    /// The doses' safe ranges.
+    pub safe: SafeRanges,
+}
+
+impl Default for ClinicSettings {
+    fn default() -> Self {
+        Self {
+            cold_gap_after_strength_h: 6.0,
+            red_light_window_h: 4.0,
+            min_spacing_min: 15.0,
+            recover_rpe_cap: 3,
+            week_starts_on: Weekday::Mon,
+            safe: SafeRanges::default(),
+        }
+    }
+}
+
+/// Longest gap or window accepted, h: longer than a day would reach past the next day's plan,
+/// which the planner does not look at.
+const MAX_HOURS: f64 = 24.0;
+
+/// Longest spacing accepted, min: more than four hours between items leaves no day to plan.
+const MAX_SPACING_MIN: f64 = 240.0;
+
+impl ClinicSettings {
+    /// Checks every setting, naming the first one that cannot be used.
+    pub fn validate(&self) -> Result<(), ProtocolError> {
+        within(
+            "cold_gap_after_strength_h",
+            self.cold_gap_after_strength_h,
+            0.0,
+            MAX_HOURS,
+        )?;
+        within(
+            "red_light_window_h",
+            self.red_light_window_h,
+            0.0,
+            MAX_HOURS,
+        )?;
+        if self.red_light_window_h == 0.0 {
+            return Err(ProtocolError::InvalidSetting {
+                name: "red_light_window_h",
+                reason: "must be longer than zero",
+            });
+        }
+        within(
+            "min_spacing_min",
+            self.min_spacing_min,
+            0.0,
+            MAX_SPACING_MIN,
+        )?;
+        if !(1..=CR10_MAX).contains(&self.recover_rpe_cap) {
+            return Err(ProtocolError::InvalidSetting {
+                name: "recover_rpe_cap",
+                reason: "must be a CR-10 rating from 1 to 10",
+            });
+        }
+        self.safe.validate()
+    }
+}
+
+fn within(name: &'static str, v: f64, min: f64, max: f64) -> Result<(), ProtocolError> {
+    if v.is_finite() && v >= min && v <= max {
+        Ok(())
+    } else {
+        Err(ProtocolError::InvalidSetting {
+            name,
+            reason: "must be a finite number from zero to its maximum (24 h, or 240 min)",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_the_documented_values() {
+        let s = ClinicSettings::default();
+        assert_eq!(s.validate(), Ok(()));
+        assert_eq!(s.cold_gap_after_strength_h, 6.0);
+        assert_eq!(s.red_light_window_h, 4.0);
+        assert_eq!(s.week_starts_on, Weekday::Mon);
+    }
+
+    #[test]
+    fn each_unusable_setting_is_named() {
+        type Change = fn(&mut ClinicSettings);
+        let cases: [(&str, Change); 5] = [
+            ("cold_gap_after_strength_h", |s| {
+                s.cold_gap_after_strength_h = f64::NAN
+            }),
+            ("cold_gap_after_strength_h", |s| {
+                s.cold_gap_after_strength_h = 30.0
+            }),
+            ("red_light_window_h", |s| s.red_light_window_h = 0.0),
+            ("min_spacing_min", |s| s.min_spacing_min = -1.0),
+            ("recover_rpe_cap", |s| s.recover_rpe_cap = 11),
+        ];
+        for (name, change) in cases {
+            let mut s = ClinicSettings::default();
+            change(&mut s);
+            assert!(
+                matches!(s.validate(), Err(ProtocolError::InvalidSetting { name: n, .. }) if n == name),
+                "{name}"
+            );
+        }
+    }
+}
