@@ -7,7 +7,8 @@
 //! clinic's product choices, each a field with a documented default; [`plan`] the planner, a pure
 //! function from one local day (its workouts, readiness call and the week so far) to a
 //! [`DayPlan`] whose items respect the timing rules and whose `dropped` list says what did not fit
-//! and why.
+//! and why; [`reminder`] the plan's reminders for the phone and the changes to the schedule it
+//! holds.
 //!
 //! Everything here is pure (data in, result out, no I/O, no store). Day boundaries, windows and
 //! quiet hours are local times of the member's IANA zone, resolved with the tz database
@@ -18,6 +19,7 @@
 pub mod modality;
 pub mod plan;
 pub mod prescription;
+pub mod reminder;
 pub mod settings;
 mod timeline;
 
@@ -27,6 +29,7 @@ pub use plan::{
     WeekSoFar, WorkoutStatus, plan_day,
 };
 pub use prescription::{FixedSession, LocalWindow, Prescription, WeeklyTarget};
+pub use reminder::{Reminder, ScheduleDiff, apply, diff, reminders};
 pub use settings::ClinicSettings;
 
 /// Why a dose, a prescription or the clinic settings cannot be used. Messages name the field and

@@ -33,6 +33,9 @@ pub struct ClinicSettings {
     /// The first day of the week the weekly targets count over. Default Monday (ISO 8601 weeks):
     /// product choice.
     pub week_starts_on: Weekday,
+    /// A session's reminder fires this many minutes before it starts. Default 15: product choice,
+    /// time to stop what one is doing and walk over; zero fires at the start.
+    pub reminder_lead_min: f64,
     /// The doses' safe ranges.
     pub safe: SafeRanges,
 }
@@ -45,6 +48,7 @@ impl Default for ClinicSettings {
             min_spacing_min: 15.0,
             recover_rpe_cap: 3,
             week_starts_on: Weekday::Mon,
+            reminder_lead_min: 15.0,
             safe: SafeRanges::default(),
         }
     }
@@ -54,7 +58,8 @@ impl Default for ClinicSettings {
 /// which the planner does not look at.
 const MAX_HOURS: f64 = 24.0;
 
-/// Longest spacing accepted, min: more than four hours between items leaves no day to plan.
+/// Longest spacing accepted, min: more than four hours between items leaves no day to plan. Also
+/// the longest reminder lead: a reminder hours ahead no longer says "now".
 const MAX_SPACING_MIN: f64 = 240.0;
 
 impl ClinicSettings {
@@ -81,6 +86,12 @@ impl ClinicSettings {
         within(
             "min_spacing_min",
             self.min_spacing_min,
+            0.0,
+            MAX_SPACING_MIN,
+        )?;
+        within(
+            "reminder_lead_min",
+            self.reminder_lead_min,
             0.0,
             MAX_SPACING_MIN,
         )?;
@@ -116,12 +127,13 @@ mod tests {
         assert_eq!(s.cold_gap_after_strength_h, 6.0);
         assert_eq!(s.red_light_window_h, 4.0);
         assert_eq!(s.week_starts_on, Weekday::Mon);
+        assert_eq!(s.reminder_lead_min, 15.0);
     }
 
     #[test]
     fn each_unusable_setting_is_named() {
         type Change = fn(&mut ClinicSettings);
-        let cases: [(&str, Change); 5] = [
+        let cases: [(&str, Change); 7] = [
             ("cold_gap_after_strength_h", |s| {
                 s.cold_gap_after_strength_h = f64::NAN
             }),
@@ -131,6 +143,8 @@ mod tests {
             ("red_light_window_h", |s| s.red_light_window_h = 0.0),
             ("min_spacing_min", |s| s.min_spacing_min = -1.0),
             ("recover_rpe_cap", |s| s.recover_rpe_cap = 11),
+            ("reminder_lead_min", |s| s.reminder_lead_min = -1.0),
+            ("reminder_lead_min", |s| s.reminder_lead_min = f64::INFINITY),
         ];
         for (name, change) in cases {
             let mut s = ClinicSettings::default();
