@@ -8,7 +8,8 @@
 //! function from one local day (its workouts, readiness call and the week so far) to a
 //! [`DayPlan`] whose items respect the timing rules and whose `dropped` list says what did not fit
 //! and why; [`reminder`] the plan's reminders for the phone and the changes to the schedule it
-//! holds.
+//! holds; [`adherence`] the logged sessions counted against the weekly targets (sessions, minutes,
+//! streaks, the planner's week so far) and a logged dose checked against the safe ranges.
 //!
 //! Everything here is pure (data in, result out, no I/O, no store). Day boundaries, windows and
 //! quiet hours are local times of the member's IANA zone, resolved with the tz database
@@ -16,6 +17,7 @@
 //!
 //! Conventions: `../shared/domain.md` section 2.
 
+pub mod adherence;
 pub mod modality;
 pub mod plan;
 pub mod prescription;
@@ -23,6 +25,9 @@ pub mod reminder;
 pub mod settings;
 mod timeline;
 
+pub use adherence::{
+    Streak, TargetAdherence, WeekAdherence, check_logged, streaks, week_adherence, week_so_far,
+};
 pub use modality::{ContrastDose, Dose, DoseCheck, SafeRanges};
 pub use plan::{
     DayPlan, DayWorkout, DroppedItem, DroppedReason, ItemReason, PlanItem, TrainingGuidance,
