@@ -5,11 +5,16 @@
 //! a closed stdout pipe into a quiet success).
 
 mod chart;
+mod data_file;
 mod demo;
 mod hrv;
 mod import;
+mod log;
+mod plan;
+mod prescription;
 mod profile;
 mod readiness;
+mod reminders;
 mod summary;
 mod trends;
 
@@ -49,6 +54,14 @@ enum Command {
     Readiness(readiness::ReadinessArgs),
     /// A chart of readiness and its inputs over a range of days (SVG or PNG).
     Trends(trends::TrendsArgs),
+    /// The clinic's prescription, entered locally until the clinic server syncs it: set, show.
+    Prescription(prescription::PrescriptionArgs),
+    /// A day's recovery plan: sessions with times, doses and reasons, from the prescription.
+    Plan(plan::PlanArgs),
+    /// The reminders of each day's plan over a range of days.
+    Reminders(reminders::RemindersArgs),
+    /// Log a recovery session (sauna, cold plunge, ...) and see the week's adherence.
+    Log(log::LogArgs),
 }
 
 impl Cli {
@@ -73,6 +86,10 @@ fn main() -> ExitCode {
         Command::Summary(args) => cli.data_dir().and_then(|dir| summary::run(args, &dir)),
         Command::Readiness(args) => cli.data_dir().and_then(|dir| readiness::run(args, &dir)),
         Command::Trends(args) => cli.data_dir().and_then(|dir| trends::run(args, &dir)),
+        Command::Prescription(args) => cli.data_dir().and_then(|dir| prescription::run(args, &dir)),
+        Command::Plan(args) => cli.data_dir().and_then(|dir| plan::run(args, &dir)),
+        Command::Reminders(args) => cli.data_dir().and_then(|dir| reminders::run(args, &dir)),
+        Command::Log(args) => cli.data_dir().and_then(|dir| log::run(args, &dir)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

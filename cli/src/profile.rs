@@ -18,14 +18,15 @@
 //! "resting_hr_bpm": number, "age_years": number}`.
 
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use alyze_core::load::Sex;
 use alyze_core::readiness::MemberProfile;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
+
+use crate::data_file;
 
 /// The sex used when the member never gave one (module doc: the conservative choice).
 pub const DEFAULT_SEX: Sex = Sex::Female;
@@ -176,26 +177,9 @@ fn read(path: &Path) -> Result<StoredProfile> {
     })
 }
 
-/// Writes the profile atomically: a temporary file next to it, then a rename over it.
+/// Writes the profile atomically ([`data_file::write_atomic`]).
 fn write(path: &Path, profile: &StoredProfile) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    // The process id keeps two commands run at once from writing the same temporary file.
-    let temporary: PathBuf = dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
-    let text = serde_json::to_string_pretty(profile)?;
-    // Synced before the rename, so that after a crash the new name never points at an empty file.
-    let written = fs::File::create(&temporary).and_then(|mut file| {
-        file.write_all(text.as_bytes())?;
-        file.write_all(b"\n")?;
-        file.sync_all()
-    });
-    written.with_context(|| format!("writing the profile {}", temporary.display()))?;
-    if let Err(err) = fs::rename(&temporary, path) {
-        // Best effort: the rename failed, so the temporary file is only litter.
-        let _ = fs::remove_file(&temporary);
-        return Err(err).with_context(|| format!("saving the profile {}", path.display()));
-    }
-    Ok(())
+    data_file::write_atomic(path, &serde_json::to_string_pretty(profile)?)
 }
 
 /// A heart rate in bpm: a number from 20 to 250 (outside that it is a typo, not a heart).
