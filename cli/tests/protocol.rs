@@ -6,13 +6,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod support;
 
-use alyze_core::apple_export::SyntheticExport;
 use chrono::{DateTime, NaiveTime, Timelike};
-use serde_json::Value;
-use tempfile::TempDir;
+use support::Member;
 
 const ZONE: &str = "Europe/Berlin";
 const DAY: &str = "2026-03-04";
@@ -29,68 +26,17 @@ const PRESCRIPTION: &str = r#"{
   "quiet_hours": [{"start": "22:00", "end": "08:00"}]
 }"#;
 
-struct Member {
-    dir: TempDir,
-}
-
-impl Member {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let data = self.data().display().to_string();
-        let mut all = vec!["--data-dir", data.as_str()];
-        all.extend_from_slice(args);
-        Command::new(env!("CARGO_BIN_EXE_alyze"))
-            .args(&all)
-            .output()
-            .expect("the alyze binary runs")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(!out.status.success(), "{args:?} should fail");
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    }
-
-    fn prescribed() -> Self {
-        let member = Self::new();
-        let file = member.file("rx.json", PRESCRIPTION);
-        member.ok(&["prescription", "set", &file]);
-        member
-    }
+/// A member whose prescription is [`PRESCRIPTION`].
+fn prescribed() -> Member {
+    let member = Member::new();
+    let file = member.file("rx.json", PRESCRIPTION);
+    member.ok(&["prescription", "set", &file]);
+    member
 }
 
 #[test]
 fn a_prescription_is_set_saved_and_shown() {
-    let member = Member::prescribed();
+    let member = prescribed();
     assert!(member.data().join("prescription.json").is_file());
     let shown = member.json(&["prescription", "show", "--json"]);
     assert_eq!(shown["targets"].as_array().unwrap().len(), 3);
@@ -140,7 +86,7 @@ fn without_a_prescription_plan_and_reminders_say_how_to_set_one() {
 
 #[test]
 fn a_day_without_workouts_is_planned_outside_quiet_hours() {
-    let member = Member::prescribed();
+    let member = prescribed();
     let plan = member.json(&["plan", "--date", DAY, "--tz", ZONE, "--json"]);
     assert_eq!(plan["date"], DAY);
     assert!(plan["dropped"].is_array());
@@ -168,7 +114,7 @@ fn a_day_without_workouts_is_planned_outside_quiet_hours() {
 
 #[test]
 fn logged_sessions_count_and_an_unsafe_dose_needs_the_override() {
-    let member = Member::prescribed();
+    let member = prescribed();
     let logged = member.json(&[
         "log",
         "sauna",
@@ -235,7 +181,7 @@ fn logged_sessions_count_and_an_unsafe_dose_needs_the_override() {
 
 #[test]
 fn reminders_list_each_days_items() {
-    let member = Member::prescribed();
+    let member = prescribed();
     let json = member.json(&[
         "reminders",
         "--from",
@@ -263,15 +209,8 @@ fn reminders_list_each_days_items() {
 
 #[test]
 fn a_plan_over_an_imported_store_keeps_cold_away_from_strength_work() {
-    let member = Member::prescribed();
-    let export = member.dir.path().join("export.zip");
-    SyntheticExport {
-        days: 30,
-        ..SyntheticExport::default()
-    }
-    .write_zip(&export)
-    .unwrap();
-    member.ok(&["import", export.to_str().unwrap(), "--json"]);
+    let member = prescribed();
+    member.import(30);
     let summaries = member.json(&[
         "summary",
         "--from",

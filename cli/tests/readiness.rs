@@ -4,73 +4,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-use alyze_core::apple_export::SyntheticExport;
+use std::path::Path;
+use std::process::Output;
+
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde_json::Value;
-use tempfile::TempDir;
+use support::{Member, alyze};
 
 /// Days of the generated export: more than the 14 nights of HRV a baseline needs.
 const DAYS: u32 = 40;
 /// The export's last day (it starts on 2022-09-01).
 const LAST_DAY: &str = "2022-10-10";
-
-fn alyze(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_alyze"))
-        .args(args)
-        .output()
-        .expect("the alyze binary runs")
-}
-
-/// A temporary directory with a generated export imported into its `data` directory.
-struct Member {
-    dir: TempDir,
-}
-
-impl Member {
-    fn imported() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let export = dir.path().join("export.zip");
-        SyntheticExport {
-            days: DAYS,
-            ..SyntheticExport::default()
-        }
-        .write_zip(&export)
-        .unwrap();
-        let member = Self { dir };
-        let out = member.run(&["import", export.to_str().unwrap(), "--json"]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        member
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let data = self.data().display().to_string();
-        let mut all = vec!["--data-dir", data.as_str()];
-        all.extend_from_slice(args);
-        alyze(&all)
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("one JSON object")
-    }
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -78,7 +25,7 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn readiness_json_has_the_keys_and_a_valid_state() {
-    let member = Member::imported();
+    let member = Member::imported(DAYS);
     let day = member.json(&["readiness", "--date", LAST_DAY, "--json"]);
     for key in [
         "date",
@@ -116,7 +63,7 @@ fn readiness_json_has_the_keys_and_a_valid_state() {
 
 #[test]
 fn the_text_gives_the_call_the_reasons_and_the_profile_note() {
-    let member = Member::imported();
+    let member = Member::imported(DAYS);
     let out = member.run(&["readiness", "--date", LAST_DAY]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8(out.stdout).unwrap();
@@ -137,7 +84,7 @@ fn the_text_gives_the_call_the_reasons_and_the_profile_note() {
 
 #[test]
 fn a_date_before_any_data_is_calibrating_or_unscorable_not_an_error() {
-    let member = Member::imported();
+    let member = Member::imported(DAYS);
     let day = member.json(&["readiness", "--date", "2022-08-01", "--json"]);
     let kind = day["state"]["kind"].as_str().unwrap();
     assert!(["calibrating", "unscorable"].contains(&kind), "{day}");
@@ -238,7 +185,7 @@ fn well_formed_root(svg: &str) -> String {
 
 #[test]
 fn trends_writes_a_well_formed_svg() {
-    let member = Member::imported();
+    let member = Member::imported(DAYS);
     let out_file = member.dir.path().join("trends.svg");
     let out = member.run(&[
         "trends",
@@ -258,7 +205,7 @@ fn trends_writes_a_well_formed_svg() {
 
 #[test]
 fn trends_refuses_a_bad_extension_or_range_by_name() {
-    let member = Member::imported();
+    let member = Member::imported(DAYS);
     let gif = member.dir.path().join("trends.gif");
     let out = member.run(&[
         "trends",
@@ -295,7 +242,7 @@ fn profile_json(data: &Path) -> Value {
 
 #[test]
 fn the_profile_is_written_and_reused() {
-    let member = Member::imported();
+    let member = Member::imported(DAYS);
     let day = member.json(&[
         "readiness",
         "--date",
