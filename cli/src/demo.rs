@@ -13,16 +13,21 @@
 //!    to it, to [`CHART_FILE`] in the system's temporary directory (replaced by each run), so the
 //!    path printed still opens after the demo has cleaned up. The default export's 90 days give
 //!    the 60-day normal range and the 14 nights of HRV a baseline needs, so the member is scored.
+//! 4. Their recovery protocol ([`protocol`]): the clinic's prescription, the next day's plan and
+//!    reminders, a strength session that moves the cold plunge, and a sauna logged and counted.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use alyze_core::apple_export::{Flow, SyntheticExport, import_export};
 use alyze_core::hrv::{self, HrvSettings, NightSettings, RrUnit, parse_rr_text};
+use alyze_core::readiness::MemberProfile;
 use alyze_core::store::Store;
 use alyze_core::summary::{SummarySettings, daily_summaries, latest_day_with_data};
 use anyhow::{Context, Result, anyhow};
 use chrono::{Days, NaiveDate};
+
+mod protocol;
 
 use crate::hrv::{quality_word, table};
 use crate::profile::Resolved;
@@ -175,16 +180,18 @@ fn watch_story(out: &mut impl Write) -> Result<()> {
         "\nThe last week, day by day: what the readiness engine will read each morning\n"
     )?;
     write!(out, "{}", crate::summary::table(&days))?;
-    morning_story(out, &store, last, &dir)
+    let profile = morning_story(out, &store, last, &dir)?;
+    protocol::protocol_story(out, &mut store, last, &profile)
 }
 
-/// Part 3: the call of the last day, its reasons, and the chart of the last months.
+/// Part 3: the call of the last day, its reasons, and the chart of the last months. Returns the
+/// profile the member was assessed with.
 fn morning_story(
     out: &mut impl Write,
     store: &Store,
     last: NaiveDate,
     dir: &DemoDir,
-) -> Result<()> {
+) -> Result<MemberProfile> {
     // The generated member has no profile: the default one, said once here rather than with the
     // "set it with --sex" note meant for a member at the command line.
     let resolved = Resolved {
@@ -215,5 +222,5 @@ fn morning_story(
          readiness):\n  {}",
         kept.display()
     )?;
-    Ok(())
+    Ok(resolved.profile)
 }

@@ -5,10 +5,11 @@
 //! water, °C. Its dose is checked against the clinic's safe ranges
 //! (`alyze_core::protocol::check_logged`) and refused with the core's message naming the field and
 //! the bound, unless `--clinic-override` says the clinic prescribed it (it must still be
-//! physically plausible). It is stored in `<data dir>/alyze.db` (created when needed) on the stream
-//! [`STREAM`] with the source [`SOURCE_NAME`]; logging the same modality at the same minute again
-//! replaces the earlier entry. Then the week's adherence of that modality is shown against the
-//! saved prescription (`alyze_core::protocol::week_adherence`), when there is one.
+//! physically plausible). It is stored in `<data dir>/alyze.db` (created when needed) on the core's
+//! stream for logged sessions (`member::LOGGED_STREAM`) with the source [`SOURCE_NAME`]; logging
+//! the same modality at the same minute again replaces the earlier entry. Then the week's
+//! adherence of that modality is shown against the saved prescription, when there is one
+//! (`alyze_core::protocol::member::log_session`).
 //!
 //! `--json` prints one object: `session` (the core's `RecoverySession`: `modality`, `start`
 //! `{utc, offset_s, zone}`, `duration_s`, `temperature_c`, `source`) and `adherence` (the
@@ -16,13 +17,12 @@
 //! minutes_target, sessions_percent, minutes_percent}`, or `null` without a prescription or a
 //! target for it), plus `week_first_day` (or `null`).
 
-use std::fs;
 use std::io::Write;
 use std::path::Path;
 
 use alyze_core::health::{RecoveryModality, RecoverySession, Source, Timestamp};
-use alyze_core::protocol::{DoseCheck, TargetAdherence, check_logged, week_adherence};
-use alyze_core::store::Store;
+use alyze_core::protocol::member::{self, MemberError};
+use alyze_core::protocol::{DoseCheck, TargetAdherence};
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -31,9 +31,6 @@ use serde::Serialize;
 
 use crate::plan::{self, modality_word, parse_zone};
 use crate::prescription;
-
-/// The store stream of sessions logged here.
-pub const STREAM: &str = "manual:recovery";
 
 /// The source of sessions logged here.
 pub const SOURCE_NAME: &str = "alyze command line";
@@ -108,45 +105,18 @@ struct Json<'a> {
 pub fn run(args: &LogArgs, data_dir: &Path) -> Result<()> {
     let zone = plan::resolve_zone(args.tz)?;
     let session = build_session(args, zone)?;
-    let settings = prescription::load_settings(data_dir)?;
     let check = if args.clinic_override {
         DoseCheck::ClinicOverride
     } else {
         DoseCheck::Standard
     };
-    if let Err(err) = check_logged(&session, &settings, check) {
-        if args.clinic_override {
-            bail!("not logged: {err}");
-        }
-        bail!(
+    let mut store = prescription::create_store(data_dir)?;
+    let week = match member::log_session(&mut store, &session, check) {
+        Ok(week) => week,
+        Err(err @ MemberError::Protocol(_)) if !args.clinic_override => bail!(
             "not logged: {err}; if the clinic prescribed this dose, log it with --clinic-override"
-        );
-    }
-
-    fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
-    let mut store = Store::open(data_dir.join("alyze.db")).context("opening the store")?;
-    let report = store
-        .ingest(STREAM, std::slice::from_ref(&session), &[], None)
-        .context("storing the session")?;
-    if let Some((_, reason)) = report.skipped.first() {
-        bail!("not logged: the store refused the session: {reason}");
-    }
-
-    let date = session.start.local().date_naive();
-    let prescription = match prescription::load(data_dir) {
-        Ok(p) => Some(p),
-        Err(_) if !data_dir.join(prescription::FILE_NAME).exists() => None,
-        Err(err) => return Err(err),
-    };
-    let week = match &prescription {
-        Some(p) => {
-            let sessions = plan::recovery_sessions(&store, date)?;
-            Some(
-                week_adherence(&sessions, p, date, &settings)
-                    .with_context(|| format!("counting the week of {date}"))?,
-            )
-        }
-        None => None,
+        ),
+        Err(err) => bail!("not logged: {err}"),
     };
     let row = week
         .as_ref()

@@ -1,12 +1,12 @@
 //! `alyze plan`: one local day of the member's recovery protocol, from the saved prescription.
 //!
 //! The day defaults to today in `--tz` (an IANA zone name), else in the system's zone (the `TZ`
-//! variable or `/etc/localtime`). The planner (`alyze_core::protocol::plan_day`) is given the
-//! workouts logged in the store around the day (each classed by its activity), the day's readiness
-//! call as `alyze readiness` computes it (no call while calibrating, unscorable, or without a
-//! store), the prescription saved with `alyze prescription set` (none is an error that says how to
-//! set one), and the sessions logged earlier in the week (`week_so_far`). Clinic settings:
-//! `alyze prescription`'s module doc.
+//! variable or `/etc/localtime`). The day is planned by the core
+//! (`alyze_core::protocol::member::plan_days`): the workouts logged in the store around the day,
+//! the day's readiness call as `alyze readiness` computes it with the member's profile (none while
+//! calibrating or unscorable), the prescription and clinic settings saved with `alyze
+//! prescription` (no prescription is an error that says how to set one), and the sessions logged
+//! in the week so far.
 //!
 //! Text: one line per item (local start-end, modality, dose, reason), then the dropped items with
 //! their reasons, then the training guidance of a recover day. `--json` prints one object: `date`,
@@ -19,22 +19,18 @@
 use std::io::Write;
 use std::path::Path;
 
-use alyze_core::health::{RecoverySession, Workout};
-use alyze_core::protocol::{
-    ClinicSettings, DayPlan, DayWorkout, Dose, DroppedItem, ItemReason, Prescription,
-    TrainingGuidance, plan_day, week_so_far,
-};
-use alyze_core::readiness::{ReadinessState, Recommendation};
+use alyze_core::protocol::member::{self, MemberDay};
+use alyze_core::protocol::{DayPlan, Dose, DroppedItem, ItemReason, TrainingGuidance};
+use alyze_core::readiness::{HistorySettings, Recommendation};
 use alyze_core::store::Store;
 use anyhow::{Context, Result, anyhow, bail};
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveDate, Utc};
 use chrono_tz::Tz;
 use clap::Args;
 use serde::Serialize;
 
 use crate::prescription;
 use crate::profile::{self, ProfileArgs};
-use crate::readiness;
 
 /// Arguments of `alyze plan`.
 #[derive(Debug, Args)]
@@ -54,110 +50,45 @@ pub struct PlanArgs {
 pub fn run(args: &PlanArgs, data_dir: &Path) -> Result<()> {
     let zone = resolve_zone(args.tz)?;
     let date = args.date.unwrap_or_else(|| today(zone));
-    let prescription = prescription::load(data_dir)?;
-    let settings = prescription::load_settings(data_dir)?;
-    let store = open_if_present(data_dir)?;
-    let (plan, call) = day_plan(
-        store.as_ref(),
-        data_dir,
-        date,
-        zone,
-        &prescription,
-        &settings,
-    )?;
+    let store = prescription::open_store(data_dir)?;
+    let day = plan_range(&store, data_dir, date, date, zone)?
+        .pop()
+        .ok_or_else(|| anyhow!("the planner returned no day for {date}"))?;
     let mut out = std::io::stdout().lock();
     if args.json {
         writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&Json::new(&plan, call))?
+            serde_json::to_string_pretty(&Json::new(&day.plan, day.readiness))?
         )?;
     } else {
-        write!(out, "{}", to_text(&plan, call, zone))?;
+        write!(out, "{}", to_text(&day.plan, day.readiness, zone))?;
     }
     out.flush()?;
     Ok(())
 }
 
-/// The plan of `date` in `zone`, with the readiness call it was made with.
-pub fn day_plan(
-    store: Option<&Store>,
-    data_dir: &Path,
-    date: NaiveDate,
-    zone: Tz,
-    prescription: &Prescription,
-    settings: &ClinicSettings,
-) -> Result<(DayPlan, Option<Recommendation>)> {
-    let (workouts, sessions, call) = match store {
-        Some(store) => {
-            // Wide enough for any offset: the evening before (a late strength session's gap
-            // reaches into the morning) and the day itself; the planner ignores the rest.
-            let workouts: Vec<Workout> = store
-                .records(utc_midnight(date, -2)?, utc_midnight(date, 2)?)
-                .with_context(|| format!("reading the workouts around {date}"))?;
-            let sessions = recovery_sessions(store, date)?;
-            (
-                workouts.iter().map(DayWorkout::logged).collect::<Vec<_>>(),
-                sessions,
-                readiness_call(store, data_dir, date)?,
-            )
-        }
-        None => (Vec::new(), Vec::new(), None),
-    };
-    let week = week_so_far(&sessions, date, settings)
-        .with_context(|| format!("counting the week's sessions before {date}"))?;
-    let plan = plan_day(date, zone, call, &workouts, prescription, &week, settings)
-        .with_context(|| format!("planning {date}"))?;
-    Ok((plan, call))
-}
-
-/// The recovery sessions logged in the week around `date` (eight days either side, wide enough
-/// for any week start and offset; the core counts by each session's local date).
-pub fn recovery_sessions(store: &Store, date: NaiveDate) -> Result<Vec<RecoverySession>> {
-    store
-        .records(utc_midnight(date, -8)?, utc_midnight(date, 8)?)
-        .with_context(|| format!("reading the recovery sessions around {date}"))
-}
-
-/// The readiness call of `date` as `alyze readiness` computes it; `None` when the day is not
-/// scored (calibrating, unscorable) or the store holds no data.
-fn readiness_call(
+/// The plans of `from..=to` in `zone`, with the readiness calls they were made with, for the
+/// member in `data_dir` (their profile from `profile.json`).
+pub fn plan_range(
     store: &Store,
     data_dir: &Path,
-    date: NaiveDate,
-) -> Result<Option<Recommendation>> {
-    if readiness::latest_data(store, date)?.is_none() {
-        return Ok(None);
-    }
-    let resolved = profile::resolve(&ProfileArgs::default(), data_dir)?;
-    let day = readiness::day_readiness(store, date, &resolved)?;
-    Ok(match day.state {
-        ReadinessState::Scored => day.recommendation,
-        _ => None,
-    })
-}
-
-/// Opens `<data dir>/alyze.db` when it exists: a member with only a prescription has no store yet.
-pub fn open_if_present(data_dir: &Path) -> Result<Option<Store>> {
-    let database = data_dir.join("alyze.db");
-    if !database.is_file() {
-        return Ok(None);
-    }
-    Store::open(&database)
-        .context("opening the store")
-        .map(Some)
-}
-
-/// Midnight UTC `days` days from `date`.
-fn utc_midnight(date: NaiveDate, days: i64) -> Result<DateTime<Utc>> {
-    let moved = if days >= 0 {
-        date.checked_add_days(Days::new(days.unsigned_abs()))
-    } else {
-        date.checked_sub_days(Days::new(days.unsigned_abs()))
-    };
-    moved
-        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
-        .ok_or_else(|| anyhow!("{date} is outside the supported dates"))
+    from: NaiveDate,
+    to: NaiveDate,
+    zone: Tz,
+) -> Result<Vec<MemberDay>> {
+    let profile = profile::resolve(&ProfileArgs::default(), data_dir)?.profile;
+    member::plan_days(
+        store,
+        from,
+        to,
+        zone,
+        &[],
+        &profile,
+        &HistorySettings::default(),
+    )
+    .map_err(prescription::explain)
+    .with_context(|| format!("planning {from} to {to}"))
 }
 
 /// The member's zone: the one given, else the system's.
@@ -244,7 +175,7 @@ impl<'a> Json<'a> {
 }
 
 /// The plan in words (module doc).
-fn to_text(plan: &DayPlan, call: Option<Recommendation>, zone: Tz) -> String {
+pub fn to_text(plan: &DayPlan, call: Option<Recommendation>, zone: Tz) -> String {
     let readiness = match call {
         Some(Recommendation::Push) => "push",
         Some(Recommendation::Maintain) => "maintain",

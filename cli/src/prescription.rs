@@ -1,11 +1,12 @@
-//! `alyze prescription set FILE` and `alyze prescription show`: the clinic's prescription, entered
-//! locally until the clinic server syncs it.
+//! `alyze prescription set FILE`, `alyze prescription show` and `alyze prescription settings
+//! [FILE]`: the clinic's prescription and settings, entered locally until the clinic server syncs
+//! them.
 //!
-//! `set` reads a JSON prescription, checks it with the core's validation
-//! (`alyze_core::protocol::Prescription::validate`, against the clinic settings) and saves it as
-//! `<data dir>/prescription.json` atomically (a temporary file in the same directory, synced, then a
-//! rename, so a crash leaves the old prescription or the new one, never half of one). A file that
-//! cannot be used is refused with the field and the item named, and nothing is saved.
+//! `set` reads a JSON prescription, checks it against the saved clinic settings
+//! (`alyze_core::protocol::member::set_prescription`) and saves it in the member's store
+//! (`<data dir>/alyze.db`, created when needed) in place of the last one, in one transaction: a
+//! crash leaves the old prescription or the new one, never half of one. A file that cannot be used
+//! is refused with the field and the item named, and nothing is saved.
 //!
 //! The JSON format (the core's `Prescription`; the four lists may be left out, meaning empty):
 //!
@@ -33,27 +34,23 @@
 //! `clinic_override` (the clinic accepts a dose outside them; it must still be plausible). Windows
 //! are local times of day (`HH:MM` or `HH:MM:SS`) in the member's zone and may cross midnight.
 //!
-//! Clinic settings: `ClinicSettings::default()`, unless `<data dir>/clinic-settings.json` holds
-//! the core's `ClinicSettings` serialised (every field), which is then validated and used.
+//! Clinic settings: `ClinicSettings::default()` until `settings FILE` saves the core's
+//! `ClinicSettings` serialised (every field; `settings` without a file prints the ones in use, a
+//! starting point). They are checked, and refused when the saved prescription would no longer be
+//! valid under them (`member::set_clinic_settings`).
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use alyze_core::protocol::member::{self, MemberError};
 use alyze_core::protocol::{
     ClinicSettings, Dose, FixedSession, LocalWindow, Prescription, WeeklyTarget,
 };
-use anyhow::{Context, Result, bail};
+use alyze_core::store::Store;
+use anyhow::{Context, Result, anyhow};
 use clap::{Args, Subcommand};
 use serde::Deserialize;
-
-use crate::data_file;
-
-/// The prescription's file name in the data directory.
-pub const FILE_NAME: &str = "prescription.json";
-
-/// The clinic settings' file name in the data directory (optional).
-pub const SETTINGS_FILE_NAME: &str = "clinic-settings.json";
 
 /// Arguments of `alyze prescription`.
 #[derive(Debug, Args)]
@@ -84,6 +81,12 @@ enum PrescriptionCommand {
         /// Print the prescription's JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Save the clinic settings from a JSON file, or print the ones in use (JSON) without one.
+    Settings {
+        /// The JSON settings file (every field of the printed settings).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
     },
 }
 
@@ -118,40 +121,68 @@ pub fn run(args: &PrescriptionArgs, data_dir: &Path) -> Result<()> {
     match &args.command {
         PrescriptionCommand::Set { file } => set(file, data_dir),
         PrescriptionCommand::Show { json } => show(*json, data_dir),
+        PrescriptionCommand::Settings { file: Some(file) } => set_settings(file, data_dir),
+        PrescriptionCommand::Settings { file: None } => show_settings(data_dir),
     }
 }
 
 fn set(file: &Path, data_dir: &Path) -> Result<()> {
-    let settings = load_settings(data_dir)?;
     let prescription = parse_file(file)?;
-    prescription
-        .validate(&settings)
+    let mut store = create_store(data_dir)?;
+    member::set_prescription(&mut store, &prescription)
         .with_context(|| format!("the prescription {} cannot be used", file.display()))?;
-    let path = data_dir.join(FILE_NAME);
-    let text = serde_json::to_string_pretty(&prescription)?;
-    data_file::write_atomic(&path, &text)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "Saved the prescription ({} weekly target{}, {} booked session{}) to {}.",
+        "Saved the prescription ({} weekly target{}, {} booked session{}).",
         prescription.targets.len(),
         plural(prescription.targets.len()),
         prescription.fixed.len(),
         plural(prescription.fixed.len()),
-        path.display()
     )?;
     out.flush()?;
     Ok(())
 }
 
 fn show(json: bool, data_dir: &Path) -> Result<()> {
-    let prescription = load(data_dir)?;
+    let store = open_store(data_dir)?;
+    let prescription = member::prescription(&store).map_err(explain)?;
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&prescription)?)?;
     } else {
         write!(out, "{}", to_text(&prescription))?;
     }
+    out.flush()?;
+    Ok(())
+}
+
+fn set_settings(file: &Path, data_dir: &Path) -> Result<()> {
+    let text = fs::read_to_string(file)
+        .with_context(|| format!("reading the clinic settings {}", file.display()))?;
+    let settings: ClinicSettings = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "the clinic settings {} are not valid settings JSON (alyze prescription settings \
+             prints the settings in use, every field)",
+            file.display()
+        )
+    })?;
+    let mut store = create_store(data_dir)?;
+    member::set_clinic_settings(&mut store, &settings)
+        .with_context(|| format!("the clinic settings {} cannot be used", file.display()))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Saved the clinic settings.")?;
+    out.flush()?;
+    Ok(())
+}
+
+fn show_settings(data_dir: &Path) -> Result<()> {
+    let settings = match open_if_present(data_dir)? {
+        Some(store) => member::clinic_settings(&store).context("reading the clinic settings")?,
+        None => ClinicSettings::default(),
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", serde_json::to_string_pretty(&settings)?)?;
     out.flush()?;
     Ok(())
 }
@@ -170,60 +201,43 @@ fn parse_file(file: &Path) -> Result<Prescription> {
     Ok(parsed.into())
 }
 
-/// The saved prescription of the member in `data_dir`; without one, an error saying how to set it.
-pub fn load(data_dir: &Path) -> Result<Prescription> {
-    let path = data_dir.join(FILE_NAME);
-    let text = match fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => bail!(
+/// A protocol error for the command line: the core's message, with the command that fixes a
+/// missing prescription.
+pub fn explain(err: MemberError) -> anyhow::Error {
+    match err {
+        MemberError::NoPrescription => anyhow!(
             "no prescription yet: set one with alyze prescription set FILE (the format is in \
              alyze prescription set --help)"
         ),
-        Err(err) => {
-            return Err(err)
-                .with_context(|| format!("reading the prescription {}", path.display()));
-        }
-    };
-    let prescription: Prescription = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "the saved prescription {} is not valid: set it again with alyze prescription set FILE",
-            path.display()
-        )
-    })?;
-    Ok(prescription)
+        other => other.into(),
+    }
 }
 
-/// The clinic settings: `clinic-settings.json` in `data_dir` when there is one (validated), else
-/// the defaults.
-pub fn load_settings(data_dir: &Path) -> Result<ClinicSettings> {
-    let path = data_dir.join(SETTINGS_FILE_NAME);
-    let text = match fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(ClinicSettings::default());
-        }
-        Err(err) => {
-            return Err(err)
-                .with_context(|| format!("reading the clinic settings {}", path.display()));
-        }
-    };
-    let settings: ClinicSettings = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "the clinic settings {} are not valid JSON settings; fix or delete the file",
-            path.display()
-        )
-    })?;
-    settings.validate().with_context(|| {
-        format!(
-            "the clinic settings {} cannot be used; fix or delete the file",
-            path.display()
-        )
-    })?;
-    Ok(settings)
+/// The member's store, which holds the prescription; without one, the same error as a store
+/// without a prescription.
+pub fn open_store(data_dir: &Path) -> Result<Store> {
+    open_if_present(data_dir)?.ok_or_else(|| explain(MemberError::NoPrescription))
+}
+
+/// Opens `<data dir>/alyze.db` when it exists.
+fn open_if_present(data_dir: &Path) -> Result<Option<Store>> {
+    let database = data_dir.join("alyze.db");
+    if !database.is_file() {
+        return Ok(None);
+    }
+    Store::open(&database)
+        .context("opening the store")
+        .map(Some)
+}
+
+/// Opens `<data dir>/alyze.db`, creating the directory and the file when needed.
+pub fn create_store(data_dir: &Path) -> Result<Store> {
+    fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    Store::open(data_dir.join("alyze.db")).context("opening the store")
 }
 
 /// The prescription in words.
-fn to_text(p: &Prescription) -> String {
+pub fn to_text(p: &Prescription) -> String {
     let mut out = String::new();
     if p.targets.is_empty() {
         out.push_str("Weekly targets: none\n");

@@ -1,15 +1,17 @@
 //! `alyze reminders`: the notifications of each day's plan over a range of local days.
 //!
 //! Each day from `--from` to `--to` (both default to today in `--tz`, else the system's zone;
-//! at most [`MAX_DAYS`] days) is planned as `alyze plan` plans it, and the plan's reminders
-//! (`alyze_core::protocol::reminders`) are listed: id, local fire time, title and body. `--json`
+//! at most `member::MAX_RANGE_DAYS` days) is planned as `alyze plan` plans it, and the plans'
+//! reminders (`alyze_core::protocol::member::reminders_between`) are listed: id, local fire time,
+//! title and body. `--json`
 //! prints one object: `from`, `to`, `reminders` (`[{id, fire_at, title, body}]`, `fire_at` an
 //! RFC 3339 local time with its offset). Keys are a contract: add keys, never rename or drop one.
 
 use std::io::Write;
 use std::path::Path;
 
-use alyze_core::protocol::reminders;
+use alyze_core::protocol::member;
+use alyze_core::readiness::HistorySettings;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -18,9 +20,7 @@ use serde::Serialize;
 
 use crate::plan::{self, parse_zone};
 use crate::prescription;
-
-/// Longest range, days: a year of reminders is already more than any phone schedules.
-pub const MAX_DAYS: i64 = 366;
+use crate::profile::{self, ProfileArgs};
 
 /// Arguments of `alyze reminders`.
 #[derive(Debug, Args)]
@@ -62,31 +62,33 @@ pub fn run(args: &RemindersArgs, data_dir: &Path) -> Result<()> {
     if to < from {
         bail!("--to {to} is before --from {from}");
     }
-    if (to - from).num_days() >= MAX_DAYS {
-        bail!("the range {from} to {to} is longer than {MAX_DAYS} days: ask for a shorter one");
+    if (to - from).num_days() >= i64::from(member::MAX_RANGE_DAYS) {
+        bail!(
+            "the range {from} to {to} is longer than {} days: ask for a shorter one",
+            member::MAX_RANGE_DAYS
+        );
     }
-    let prescription = prescription::load(data_dir)?;
-    let settings = prescription::load_settings(data_dir)?;
-    let store = plan::open_if_present(data_dir)?;
-    let mut all = Vec::new();
-    for date in from.iter_days().take_while(|d| *d <= to) {
-        let (day, _) = plan::day_plan(
-            store.as_ref(),
-            data_dir,
-            date,
-            zone,
-            &prescription,
-            &settings,
-        )?;
-        let day_reminders = reminders(&day, &settings)
-            .with_context(|| format!("making the reminders of {date}"))?;
-        all.extend(day_reminders.into_iter().map(|r| JsonReminder {
-            id: r.id,
-            fire_at: r.fire_at.local().to_rfc3339(),
-            title: r.title,
-            body: r.body,
-        }));
-    }
+    let store = prescription::open_store(data_dir)?;
+    let profile = profile::resolve(&ProfileArgs::default(), data_dir)?.profile;
+    let all: Vec<JsonReminder> = member::reminders_between(
+        &store,
+        from,
+        to,
+        zone,
+        &[],
+        &profile,
+        &HistorySettings::default(),
+    )
+    .map_err(prescription::explain)
+    .with_context(|| format!("making the reminders of {from} to {to}"))?
+    .into_iter()
+    .map(|r| JsonReminder {
+        id: r.id,
+        fire_at: r.fire_at.local().to_rfc3339(),
+        title: r.title,
+        body: r.body,
+    })
+    .collect();
     let mut out = std::io::stdout().lock();
     if args.json {
         let json = Json {

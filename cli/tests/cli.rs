@@ -190,4 +190,28 @@ fn the_demo_tells_the_member_story() {
         .take_while(|l| l.starts_with("20"))
         .collect();
     assert_eq!(week.len(), 7, "{text}");
+
+    // The protocol story: the plan, then a strength session that moves the plunge past the 6 h
+    // gap, and the reminder changes that follow.
+    let plunge_start = |part: &str| -> chrono::NaiveTime {
+        let line = part
+            .lines()
+            .find(|l| l.contains("cold plunge 3 min at 8 °C") && l.starts_with("  "))
+            .unwrap_or_else(|| panic!("a planned plunge in {part}"));
+        chrono::NaiveTime::parse_from_str(&line.trim()[..5], "%H:%M").unwrap()
+    };
+    let (before, after) = text
+        .split_once("The member lifts from 07:00 to 08:00")
+        .expect("the strength session in the demo");
+    let before = &before[before.find("The plan for").expect("the morning plan")..];
+    assert!(plunge_start(before) < chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap());
+    assert!(plunge_start(after) >= chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap());
+    assert!(after.contains("cancel 20"), "{after}");
+    assert!(
+        after
+            .lines()
+            .any(|l| l.contains("add") && l.contains("Cold plunge at 14:00")),
+        "{after}"
+    );
+    assert!(after.contains("sauna        1 of 3 sessions"), "{after}");
 }

@@ -37,7 +37,6 @@ fn prescribed() -> Member {
 #[test]
 fn a_prescription_is_set_saved_and_shown() {
     let member = prescribed();
-    assert!(member.data().join("prescription.json").is_file());
     let shown = member.json(&["prescription", "show", "--json"]);
     assert_eq!(shown["targets"].as_array().unwrap().len(), 3);
     assert_eq!(shown["targets"][0]["dose"]["modality"], "sauna");
@@ -57,7 +56,8 @@ fn a_bad_prescription_is_refused_naming_the_field_and_nothing_is_saved() {
     let err = member.fails(&["prescription", "set", &bad]);
     assert!(err.contains("sessions_per_week"), "{err}");
     assert!(err.contains("targets #0"), "{err}");
-    assert!(!member.data().join("prescription.json").exists());
+    let err = member.fails(&["prescription", "show"]);
+    assert!(err.contains("no prescription yet"), "{err}");
 
     let hot = member.file(
         "hot.json",
@@ -70,6 +70,30 @@ fn a_bad_prescription_is_refused_naming_the_field_and_nothing_is_saved() {
     let typo = member.file("typo.json", r#"{"target": []}"#);
     let err = member.fails(&["prescription", "set", &typo]);
     assert!(err.contains("unknown field `target`"), "{err}");
+}
+
+#[test]
+fn clinic_settings_are_shown_saved_and_refused_when_they_would_break_the_prescription() {
+    let member = prescribed();
+    let mut settings = member.json(&["prescription", "settings"]);
+    assert_eq!(settings["cold_gap_after_strength_h"], 6.0);
+    settings["safe"]["plunge_minutes"]["max"] = 2.0.into();
+    let narrowed = member.file("narrow.json", &settings.to_string());
+    let err = member.fails(&["prescription", "settings", &narrowed]);
+    assert!(err.contains("targets #1"), "{err}");
+    assert_eq!(
+        member.json(&["prescription", "settings"])["safe"]["plunge_minutes"]["max"],
+        5.0
+    );
+
+    settings["safe"]["plunge_minutes"]["max"] = 5.0.into();
+    settings["cold_gap_after_strength_h"] = 8.0.into();
+    let longer = member.file("longer.json", &settings.to_string());
+    member.ok(&["prescription", "settings", &longer]);
+    assert_eq!(
+        member.json(&["prescription", "settings"])["cold_gap_after_strength_h"],
+        8.0
+    );
 }
 
 #[test]

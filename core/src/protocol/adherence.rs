@@ -179,23 +179,25 @@ pub fn week_adherence(
 }
 
 /// The planner's input for the local date `date`: the sessions of each modality logged in its week
-/// on an earlier local date (sessions of `date` itself are the day being planned, not the week so
-/// far). Counts above 255 are held at 255, far above any weekly target.
+/// on an earlier local date, and the modalities logged on `date` itself. Counts above 255 are held
+/// at 255, far above any weekly target.
 pub fn week_so_far(
     sessions: &[RecoverySession],
     date: NaiveDate,
     settings: &ClinicSettings,
 ) -> Result<WeekSoFar, ProtocolError> {
     let first_day = week_start(date, settings.week_starts_on).ok_or(OUTSIDE_DATES)?;
-    let mut done: BTreeMap<RecoveryModality, u8> = BTreeMap::new();
+    let mut week = WeekSoFar::default();
     for session in sessions {
         let day = local_date(session);
-        if day >= first_day && day < date {
-            let count = done.entry(session.modality).or_default();
+        if day == date {
+            week.done_today.insert(session.modality);
+        } else if day >= first_day && day < date {
+            let count = week.done.entry(session.modality).or_default();
             *count = count.saturating_add(1);
         }
     }
-    Ok(WeekSoFar { done })
+    Ok(week)
 }
 
 /// The runs of weeks in which one modality's target was met.

@@ -11,13 +11,17 @@
 //! holds; [`adherence`] the logged sessions counted against the weekly targets (sessions, minutes,
 //! streaks, the planner's week so far) and a logged dose checked against the safe ranges.
 //!
-//! Everything here is pure (data in, result out, no I/O, no store). Day boundaries, windows and
+//! [`member`] is the one module that reads and writes the member's store: the documents saved
+//! there, the planner fed from the logged data, and logging a session.
+//!
+//! Everything else here is pure (data in, result out, no I/O, no store). Day boundaries, windows and
 //! quiet hours are local times of the member's IANA zone, resolved with the tz database
 //! (`chrono-tz`) so that they stay right across DST changes ([`timeline`]).
 //!
 //! Conventions: `../shared/domain.md` section 2.
 
 pub mod adherence;
+pub mod member;
 pub mod modality;
 pub mod plan;
 pub mod prescription;

@@ -12,7 +12,9 @@
 //!    plan says why. A booked slot needs no availability window: the member booked it.
 //! 3. A weekly target is due today when the sessions done so far are fewer than the target's even
 //!    share of the week up to and including today, rounded up (so a missed day is caught up
-//!    later in the week); a booked session of the modality today stands in for it. A due session
+//!    later in the week); a booked session of the modality today stands in for it, and so does
+//!    one already logged today (at most one session of a target a day, and a plunge done this
+//!    morning takes the afternoon's off the plan and its reminder off the phone). A due session
 //!    lies in an availability window (the whole day when none is given), at the earliest time
 //!    the rules allow, which keeps the plan deterministic.
 //! 4. Cold immersion (plunge, and contrast whose cold rounds follow the same rule) never overlaps
@@ -27,7 +29,7 @@
 //! ([`crate::health::ActivityType::training_class`]). Because the workouts are inputs, logging a
 //! strength workout later than planned moves the cold session: the plan is simply recomputed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -101,11 +103,16 @@ impl DayWorkout {
     }
 }
 
-/// Sessions of each modality done this week before the planned day.
+/// Sessions of each modality done this week before the planned day, and the modalities already
+/// done on the day itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeekSoFar {
-    /// Sessions done per modality (absent: none).
+    /// Sessions done per modality before the day (absent: none).
     pub done: BTreeMap<RecoveryModality, u8>,
+    /// Modalities with a session already logged on the day: no target of theirs is due again
+    /// that day (rule 3).
+    #[serde(default)]
+    pub done_today: BTreeSet<RecoveryModality>,
 }
 
 impl WeekSoFar {
@@ -308,7 +315,10 @@ pub fn plan_day(
         else {
             continue;
         };
-        if booked.contains(&modality) || !is_due(target, week.done(modality), date, settings) {
+        if booked.contains(&modality)
+            || week.done_today.contains(&modality)
+            || !is_due(target, week.done(modality), date, settings)
+        {
             continue;
         }
         planner.place_target(target)?;
@@ -366,7 +376,7 @@ struct Rules {
     busy: Spans,
     /// The gaps after strength work.
     cold_block: Spans,
-    /// From the end of each endurance workout to the end of the day.
+    /// From the end of each of the day's endurance workouts to the end of the day.
     after_endurance: Spans,
     /// The windows after training workouts; `None` on a day without training.
     red_light: Option<Spans>,
@@ -412,10 +422,12 @@ impl Rules {
             .filter(|w| w.class == TrainingClass::Strength);
         let cold_block =
             Spans::union(strength.map(|w| Span::new(w.end.utc(), w.end.utc() + cold_gap)));
+        // Only the day's own endurance work: a run the evening before does not make the whole
+        // next day "after endurance".
         let after_endurance = Spans::union(
             workouts
                 .iter()
-                .filter(|w| w.class == TrainingClass::Endurance)
+                .filter(|w| w.class == TrainingClass::Endurance && w.span().overlaps(&day))
                 .map(|w| Span::new(w.end.utc(), day.end)),
         );
         let training: Vec<&DayWorkout> = workouts

@@ -22,6 +22,7 @@
 //! - `priority.rs`: the member's source order per metric and the default, Apple Watch first.
 //! - `source.rs`: provenance, stored once per distinct source.
 //! - `anchor.rs`: the per-stream platform anchors.
+//! - `clinic_document.rs`: the clinic's prescription and settings for the member, as saved.
 //! - `error.rs`: [`StoreError`] and [`SkipReason`]; neither ever carries a health value.
 //!
 //! # Connection settings
@@ -86,6 +87,7 @@
 mod anchor;
 mod batch;
 mod checkin;
+mod clinic_document;
 mod code;
 mod content_id;
 mod error;

@@ -108,6 +108,13 @@
 //! the source table gave in the same transaction (`source.rs`). A test checks every stored
 //! sample against them after ingest (`quantity.rs`). Rows keep their order and the index is
 //! rebuilt.
+//!
+//! # Schema version 7
+//!
+//! `clinic_document`: what the clinic writes for this member, one row per `kind`
+//! (`prescription`, `clinic_settings`), the core's record as JSON in `body` (the form the clinic
+//! server will send it in) and when it was saved (`updated_at_ms`, UTC ms). Saving replaces the
+//! row in one statement, so a crash leaves the old document or the new one. `clinic_document.rs`.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction};
@@ -116,7 +123,7 @@ use super::error::{Result, StoreError};
 use super::quantity::key_of_text_id;
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -324,6 +331,15 @@ CREATE INDEX quantity_sample_live_by_kind
     ON quantity_sample (kind, start_ns) WHERE deleted_at_ms IS NULL;
 ";
 
+/// Version 6 to 7: the clinic's documents (module doc, "Schema version 7").
+const V7: &str = "
+CREATE TABLE clinic_document (
+    kind TEXT PRIMARY KEY CHECK (kind IN ('prescription', 'clinic_settings')),
+    body TEXT NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+";
+
 /// Version 3 to 4: deletions that arrived before what they delete (module doc, "Schema version
 /// 4").
 const V4: &str = "
@@ -470,6 +486,7 @@ mod tests {
     fn current_tables() -> Vec<String> {
         [
             "check_in_revision",
+            "clinic_document",
             "heartbeat_series",
             "lab_result",
             "pending_deletion",

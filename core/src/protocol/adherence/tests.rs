@@ -1,3 +1,5 @@
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use proptest::prelude::*;
@@ -255,8 +257,10 @@ fn the_week_so_far_counts_earlier_days_of_the_week_and_feeds_the_planner() {
     // Sunday before the week are not in it.
     let week = week_so_far(&sessions, date(2026, 3, 4), &settings).expect("ok");
     assert_eq!(week.done, BTreeMap::from([(Sauna, 1), (ColdPlunge, 1)]));
+    assert_eq!(week.done_today, BTreeSet::from([Sauna]));
     let monday = week_so_far(&sessions, date(2026, 3, 2), &settings).expect("ok");
     assert!(monday.done.is_empty());
+    assert_eq!(monday.done_today, BTreeSet::from([Sauna]));
     let sunday = week_so_far(&sessions, date(2026, 3, 8), &settings).expect("ok");
     assert_eq!(sunday.done, BTreeMap::from([(Sauna, 3), (ColdPlunge, 3)]));
     // The same type the planner takes.

@@ -1,3 +1,5 @@
+use std::collections::BTreeSet;
+
 use chrono::{NaiveTime, TimeZone, Weekday};
 use proptest::prelude::*;
 
@@ -157,6 +159,22 @@ fn cold_prefers_the_time_after_endurance_work() {
     // After the run and the 15 min spacing, although 06:00 was free.
     assert_eq!(cold.start.utc(), local(BERLIN, d, 11, 15));
     assert_eq!(cold.reason, ItemReason::ColdAfterEndurance);
+}
+
+#[test]
+fn a_run_the_evening_before_does_not_make_the_day_after_endurance() {
+    let d = date(2026, 6, 10);
+    let before = d.pred_opt().expect("date");
+    let w = [workout(
+        BERLIN,
+        local(BERLIN, before, 19, 0),
+        local(BERLIN, before, 20, 0),
+        TrainingClass::Endurance,
+    )];
+    let p = plan(BERLIN, d, &w, &daytime(vec![daily(plunge())]));
+    let cold = item(&p, RecoveryModality::ColdPlunge);
+    assert_eq!(cold.start.utc(), local(BERLIN, d, 6, 0));
+    assert_eq!(cold.reason, ItemReason::ColdNonTrainingDay);
 }
 
 #[test]
@@ -338,6 +356,7 @@ fn weekly_targets_are_spread_and_caught_up() {
     let presc = daytime(vec![three]);
     let done = WeekSoFar {
         done: BTreeMap::from([(RecoveryModality::Sauna, 1)]),
+        ..WeekSoFar::default()
     };
     let tuesday = plan_day(
         day(1),
@@ -350,6 +369,26 @@ fn weekly_targets_are_spread_and_caught_up() {
     )
     .expect("plan");
     assert!(tuesday.items.is_empty() && tuesday.dropped.is_empty());
+}
+
+#[test]
+fn a_target_already_done_today_is_not_planned_again_that_day() {
+    let d = date(2026, 6, 10);
+    // Behind on a daily plunge (nothing done Monday and Tuesday), so it is due on Wednesday even
+    // after one session; but not twice in a day.
+    let presc = daytime(vec![daily(plunge()), daily(sauna())]);
+    let settings = ClinicSettings::default();
+    let behind = WeekSoFar::default();
+    let fresh = plan_day(d, BERLIN, None, &[], &presc, &behind, &settings).expect("plan");
+    assert_eq!(fresh.items.len(), 2);
+    let plunged = WeekSoFar {
+        done_today: BTreeSet::from([RecoveryModality::ColdPlunge]),
+        ..WeekSoFar::default()
+    };
+    let after = plan_day(d, BERLIN, None, &[], &presc, &plunged, &settings).expect("plan");
+    let modalities: Vec<RecoveryModality> = after.items.iter().map(|i| i.modality).collect();
+    assert_eq!(modalities, vec![RecoveryModality::Sauna]);
+    assert!(after.dropped.is_empty());
 }
 
 #[test]
@@ -616,6 +655,7 @@ fn day_strategy() -> impl Strategy<Value = Day> {
                 };
                 let week = WeekSoFar {
                     done: PLACEMENT_ORDER.into_iter().zip(done).collect(),
+                    ..WeekSoFar::default()
                 };
                 let settings = ClinicSettings {
                     cold_gap_after_strength_h: gap,
