@@ -101,6 +101,33 @@ pub enum AlyzeError {
         /// What is wrong, in fixed words (and the column concerned).
         reason: String,
     },
+    /// A logged dose lies outside its safe range and the clinic's override was not given. The
+    /// shell may offer to log it as prescribed by the clinic.
+    #[error("{field}: outside the safe range {min} to {max} (needs a clinic override)")]
+    DoseOutsideSafeRange {
+        /// The dose field.
+        field: String,
+        /// Lowest safe value.
+        min: f64,
+        /// Highest safe value.
+        max: f64,
+    },
+    /// A logged dose cannot be a dose at all (not positive, or physically implausible); no
+    /// override accepts it.
+    #[error("dose refused: {reason}")]
+    DoseRefused {
+        /// The field and the bound (never the value).
+        reason: String,
+    },
+    /// A prescription (or the clinic settings with the saved prescription) cannot be used.
+    #[error("invalid prescription: {reason}")]
+    InvalidPrescription {
+        /// The item and field, and what is wrong (never the value).
+        reason: String,
+    },
+    /// No prescription is saved yet: nothing to plan or count against.
+    #[error("no prescription yet: the clinic's prescription has not been synced or entered")]
+    NoPrescription,
     /// The file given to the import is not an Apple Health export.
     #[error("not an Apple Health export: {reason}")]
     NotAnExport {

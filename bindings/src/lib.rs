@@ -3,11 +3,12 @@
 //!
 //! The crate holds no logic of its own. It mirrors the core's plain records and enums for the
 //! foreign languages ([`hrv`], [`night`], [`samples`], [`sleep`], [`workout`], [`heartbeat`],
-//! [`summary`], [`import`], [`readiness`], [`readiness_settings`]), maps every core error to the one public [`AlyzeError`] ([`error`]),
-//! and exports coarse calls: a whole recording or a whole night in, one report out; and the
-//! member's store ([`store::AlyzeStore`]): a whole platform batch in, daily summaries out, an
-//! export imported with progress and cancellation, a day's readiness or a range's readiness and
-//! trends out.
+//! [`summary`], [`import`], [`readiness`], [`readiness_settings`], [`protocol`]), maps every core
+//! error to the one public [`AlyzeError`] ([`error`]), and exports coarse calls: a whole recording
+//! or a whole night in, one report out; and the member's store ([`store::AlyzeStore`]): a whole
+//! platform batch in, daily summaries out, an export imported with progress and cancellation, a
+//! day's readiness or a range's readiness and trends out, the clinic's prescription in, planned
+//! days and their reminders out, a logged session in and the week's adherence out.
 //! Calls are synchronous (the shells call them off the main thread); nothing here is async yet, so
 //! there is no runtime.
 //!
@@ -19,6 +20,7 @@ pub mod heartbeat;
 pub mod hrv;
 pub mod import;
 pub mod night;
+pub mod protocol;
 pub mod readiness;
 pub mod readiness_settings;
 pub mod samples;
