@@ -1,0 +1,86 @@
+//! The HTTP API, `/v1`: the router, its OpenAPI description (generated from the handlers'
+//! annotations by utoipa and served at `GET /v1/openapi.json`), and JSON answers for unknown
+//! paths and methods. The auth endpoints sit behind the per-address rate limit.
+
+pub mod clinic;
+pub mod enrol;
+pub mod me;
+pub mod staff;
+pub mod token;
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::middleware;
+use axum::routing::get;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::rate_limit;
+
+/// The name of the bearer-token security scheme in the OpenAPI description. The handlers'
+/// `security(("bearer" = []))` annotations spell it out: utoipa wants a literal there.
+pub const BEARER: &str = "bearer";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "alyze clinic server",
+        description = "Enrolment, tokens and the clinic's view of its members. Errors are \
+                       `{\"error\": code, \"message\": text}`."
+    ),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "auth", description = "Enrolment, token refresh and staff login (rate-limited per client address)"),
+        (name = "member", description = "A member's own data"),
+        (name = "clinic", description = "Staff reads of their clinic's members (audited)")
+    )
+)]
+struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi
+            .components
+            .get_or_insert_default()
+            .add_security_scheme(
+                BEARER,
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+    }
+}
+
+/// The router with its state.
+pub fn router(state: AppState) -> Router {
+    let limited = OpenApiRouter::new()
+        .routes(routes!(enrol::enrol))
+        .routes(routes!(token::refresh))
+        .routes(routes!(staff::login))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit_auth,
+        ));
+    let (api, description) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(limited)
+        .routes(routes!(me::me))
+        .routes(routes!(clinic::list_members))
+        .routes(routes!(clinic::get_member))
+        .split_for_parts();
+    // Built once; each request serialises the same description.
+    let description = Arc::new(description);
+    let serve_description = move || {
+        let description = Arc::clone(&description);
+        async move { Json(description) }
+    };
+    api.route("/v1/openapi.json", get(serve_description))
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .with_state(state)
+}

@@ -1,0 +1,84 @@
+//! `POST /v1/token/refresh`: trade a refresh token for a new pair. Refresh tokens rotate: each
+//! works once. Presenting one that was already used revokes its whole login (every access and
+//! refresh token of that device or staff session) and answers 401: a copy is in someone's hands.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::auth::token::{SecretHash, Token};
+use crate::clock;
+use crate::db::{NewTokens, Refresh};
+use crate::error::{ApiError, ApiJson, ErrorBody};
+use crate::random::RandomError;
+use crate::settings::Settings;
+
+/// A new access and refresh token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenPair {
+    /// Send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Trade for a new pair at `POST /v1/token/refresh`; works once.
+    pub refresh_token: String,
+    /// Seconds until the access token expires.
+    pub access_expires_in: u64,
+}
+
+/// Makes a new pair: the secrets for the client and their hashes and expiries for storage.
+pub(crate) fn issue(settings: &Settings, now: i64) -> Result<(TokenPair, NewTokens), RandomError> {
+    let access = Token::generate()?;
+    let refresh = Token::generate()?;
+    let stored = NewTokens {
+        access: access.hash(),
+        access_expires_at: clock::after(now, settings.access_token_ttl),
+        refresh: refresh.hash(),
+        refresh_expires_at: clock::after(now, settings.refresh_token_ttl),
+    };
+    let pair = TokenPair {
+        access_token: access.into_secret(),
+        refresh_token: refresh.into_secret(),
+        access_expires_in: settings.access_token_ttl.as_secs(),
+    };
+    Ok((pair, stored))
+}
+
+/// The refresh request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    /// The current refresh token.
+    pub refresh_token: String,
+}
+
+/// Rotate a refresh token.
+#[utoipa::path(
+    post,
+    path = "/v1/token/refresh",
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "The new pair; the presented token is spent", body = TokenPair),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "Unknown, expired, revoked or reused refresh token (reuse revokes the login)", body = ErrorBody),
+        (status = 429, description = "Too many auth requests from this address", body = ErrorBody),
+    )
+)]
+pub async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<RefreshRequest>,
+) -> Result<axum::Json<TokenPair>, ApiError> {
+    let now = clock::now_ms();
+    let (pair, stored) = issue(state.settings(), now)?;
+    match state
+        .db()
+        .refresh(SecretHash::of(&request.refresh_token), stored, now)
+        .await?
+    {
+        Refresh::Rotated => Ok(axum::Json(pair)),
+        Refresh::Reused => {
+            tracing::warn!("a rotated refresh token was reused; its login is revoked");
+            Err(ApiError::unauthorized())
+        }
+        Refresh::Invalid => Err(ApiError::unauthorized()),
+    }
+}

@@ -1,0 +1,297 @@
+//! Enrolment, token refresh with rotation and reuse detection, token expiry, staff login and the
+//! auth rate limit, over HTTP against an in-process server on loopback.
+
+// Test helpers outside `#[test]` functions fail loudly on purpose.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::time::Duration;
+
+use alyze_server::Settings;
+use alyze_server::admin;
+use alyze_server::settings::RateLimitSettings;
+use common::{PASSWORD, TestServer, error_code, settings, str_of};
+use reqwest::StatusCode;
+use reqwest::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+use serde_json::json;
+
+#[tokio::test]
+async fn enrolment_gives_tokens_that_work_and_the_code_works_once() {
+    let s = TestServer::start(settings()).await;
+    let clinic = s.clinic("North").await;
+    let member = s.member(&clinic, "Ada").await;
+    let code = s.code(&member).await;
+
+    // Typed loosely: lower case, spaces for dashes.
+    let typed = code.to_lowercase().replace('-', " ");
+    let body = s.enrol(&typed).await;
+    assert_eq!(str_of(&body, "member_id"), member);
+    assert_eq!(body["access_expires_in"], 900);
+    let access = str_of(&body, "access_token");
+    assert_ne!(access, str_of(&body, "refresh_token"));
+
+    let me: serde_json::Value = s.get("/v1/me", access).await.json().await.unwrap();
+    assert_eq!(me["member_id"], member.as_str());
+    assert_eq!(me["display_name"], "Ada");
+    assert_eq!(me["clinic_name"], "North");
+    assert_eq!(me["device_id"], body["device_id"]);
+
+    let again = s
+        .post(
+            "/v1/enrol",
+            json!({"code": code, "device_name": "Second phone"}),
+        )
+        .await;
+    error_code(again, StatusCode::UNAUTHORIZED, "invalid_code").await;
+}
+
+#[tokio::test]
+async fn expired_unknown_and_malformed_codes_are_refused_alike() {
+    let s = TestServer::start(settings()).await;
+    let clinic = s.clinic("North").await;
+    let member = s.member(&clinic, "Ada").await;
+    let expired = admin::create_code(s.db(), &member, Duration::ZERO)
+        .await
+        .unwrap()
+        .code;
+    for code in [expired.as_str(), "ABCD-EFGH-JKMN", "not a code"] {
+        let r = s
+            .post("/v1/enrol", json!({"code": code, "device_name": "Phone"}))
+            .await;
+        error_code(r, StatusCode::UNAUTHORIZED, "invalid_code").await;
+    }
+}
+
+#[tokio::test]
+async fn device_name_is_required_and_bounded() {
+    let s = TestServer::start(settings()).await;
+    let clinic = s.clinic("North").await;
+    let member = s.member(&clinic, "Ada").await;
+    let code = s.code(&member).await;
+    for name in ["   ".to_owned(), "x".repeat(101)] {
+        let r = s
+            .post("/v1/enrol", json!({"code": code, "device_name": name}))
+            .await;
+        error_code(r, StatusCode::BAD_REQUEST, "invalid_request").await;
+    }
+    // The refused attempts did not spend the code.
+    s.enrol(&code).await;
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_reuse_revokes_the_whole_login() {
+    let s = TestServer::start(settings()).await;
+    let clinic = s.clinic("North").await;
+    let (member, first) = s.enrolled_member(&clinic, "Ada").await;
+    let r0 = str_of(&first, "refresh_token").to_owned();
+
+    let second: serde_json::Value = s.refresh(&r0).await.json().await.unwrap();
+    let r1 = str_of(&second, "refresh_token").to_owned();
+    assert_ne!(r1, r0);
+    let third: serde_json::Value = s.refresh(&r1).await.json().await.unwrap();
+    let r2 = str_of(&third, "refresh_token").to_owned();
+    let a2 = str_of(&third, "access_token").to_owned();
+    assert_eq!(s.get("/v1/me", &a2).await.status(), StatusCode::OK);
+
+    // A second device of the same member: a login of its own.
+    let other = s.enrol(&s.code(&member).await).await;
+
+    // r0 was spent: presenting it again revokes every token of that login.
+    error_code(
+        s.refresh(&r0).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    error_code(
+        s.refresh(&r2).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    let r = s.get("/v1/me", &a2).await;
+    assert!(r.headers().contains_key(WWW_AUTHENTICATE));
+    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+
+    // The other device is untouched.
+    let other_access = str_of(&other, "access_token");
+    assert_eq!(s.get("/v1/me", other_access).await.status(), StatusCode::OK);
+    let rotated = s.refresh(str_of(&other, "refresh_token")).await;
+    assert_eq!(rotated.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_refresh_tokens_and_access_tokens_as_refresh_are_refused() {
+    let s = TestServer::start(settings()).await;
+    let clinic = s.clinic("North").await;
+    let (_, body) = s.enrolled_member(&clinic, "Ada").await;
+    error_code(
+        s.refresh("nonsense").await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    let access = str_of(&body, "access_token");
+    error_code(
+        s.refresh(access).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    // Neither mistake revoked the login.
+    assert_eq!(s.get("/v1/me", access).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn expired_access_and_refresh_tokens_are_refused() {
+    let s = TestServer::start(Settings {
+        access_token_ttl: Duration::ZERO,
+        refresh_token_ttl: Duration::ZERO,
+        ..settings()
+    })
+    .await;
+    let clinic = s.clinic("North").await;
+    let (_, body) = s.enrolled_member(&clinic, "Ada").await;
+    assert_eq!(body["access_expires_in"], 0);
+    let r = s.get("/v1/me", str_of(&body, "access_token")).await;
+    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let r = s.refresh(str_of(&body, "refresh_token")).await;
+    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn missing_or_malformed_authorization_is_401() {
+    let s = TestServer::start(settings()).await;
+    let r = s.http.get(format!("{}/v1/me", s.url)).send().await.unwrap();
+    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let r = s
+        .http
+        .get(format!("{}/v1/me", s.url))
+        .header("Authorization", "Basic dXNlcjpwYXNz")
+        .send()
+        .await
+        .unwrap();
+    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    error_code(
+        s.get("/v1/me", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+            .await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn staff_login_and_refresh() {
+    let s = TestServer::start(settings()).await;
+    let clinic = s.clinic("North").await;
+    let staff = s.staff(&clinic, "Grace@North.Example").await;
+
+    // The address is matched case-insensitively.
+    let body = s.login("  grace@north.example").await;
+    assert_eq!(str_of(&body, "staff_id"), staff);
+    assert_eq!(str_of(&body, "clinic_id"), clinic);
+    assert_eq!(body["role"], "clinician");
+    let access = str_of(&body, "access_token");
+    let list = s.get("/v1/clinic/members", access).await;
+    assert_eq!(list.status(), StatusCode::OK);
+
+    let rotated = s.refresh(str_of(&body, "refresh_token")).await;
+    assert_eq!(rotated.status(), StatusCode::OK);
+    let rotated: serde_json::Value = rotated.json().await.unwrap();
+    let list = s
+        .get("/v1/clinic/members", str_of(&rotated, "access_token"))
+        .await;
+    assert_eq!(list.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_address_get_the_same_401() {
+    let s = TestServer::start(settings()).await;
+    let clinic = s.clinic("North").await;
+    s.staff(&clinic, "grace@north.example").await;
+    let wrong = s
+        .post(
+            "/v1/staff/login",
+            json!({"email": "grace@north.example", "password": "wrong password!"}),
+        )
+        .await;
+    let wrong = error_code(wrong, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let unknown = s
+        .post(
+            "/v1/staff/login",
+            json!({"email": "nobody@north.example", "password": PASSWORD}),
+        )
+        .await;
+    let unknown = error_code(unknown, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert_eq!(wrong, unknown);
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_json_errors_that_do_not_echo_the_input() {
+    let s = TestServer::start(settings()).await;
+    // serde's own message would quote the number.
+    let r = s
+        .post(
+            "/v1/staff/login",
+            json!({"email": "grace@north.example", "password": 987654321}),
+        )
+        .await;
+    let message = error_code(r, StatusCode::BAD_REQUEST, "invalid_request").await;
+    assert!(!message.contains("987654321"), "{message}");
+    let r = s
+        .http
+        .post(format!("{}/v1/enrol", s.url))
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    error_code(r, StatusCode::BAD_REQUEST, "invalid_request").await;
+    let r = s
+        .http
+        .post(format!("{}/v1/enrol", s.url))
+        .body("code=x")
+        .send()
+        .await
+        .unwrap();
+    error_code(r, StatusCode::BAD_REQUEST, "invalid_request").await;
+}
+
+#[tokio::test]
+async fn auth_endpoints_answer_429_after_the_burst() {
+    let s = TestServer::start(Settings {
+        auth_rate_limit: RateLimitSettings {
+            burst: 3,
+            refill_per_minute: 1,
+        },
+        ..settings()
+    })
+    .await;
+    let attempt = || {
+        s.post(
+            "/v1/staff/login",
+            json!({"email": "x@y.example", "password": "guess"}),
+        )
+    };
+    for _ in 0..3 {
+        assert_eq!(attempt().await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = attempt().await;
+    let retry_after: u64 = limited.headers()[RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    error_code(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // The bucket is per address, not per endpoint: enrolment is limited too.
+    let r = s
+        .post("/v1/enrol", json!({"code": "x", "device_name": "y"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Authenticated endpoints are not behind the auth limit.
+    let r = s.get("/v1/me", "whatever").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
