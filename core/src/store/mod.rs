@@ -22,6 +22,8 @@
 //! - `priority.rs`: the member's source order per metric and the default, Apple Watch first.
 //! - `source.rs`: provenance, stored once per distinct source.
 //! - `anchor.rs`: the per-stream platform anchors.
+//! - `outbox.rs`: sync's side of the store: changes noted by triggers, the outbox of ops with their
+//!   op ids, the server's answers and the pull position (`docs/sync.md`).
 //! - `clinic_document.rs`: the clinic's prescription and settings for the member, as saved.
 //! - `error.rs`: [`StoreError`] and [`SkipReason`]; neither ever carries a health value.
 //!
@@ -94,6 +96,7 @@ mod error;
 mod heartbeat;
 mod ingest;
 mod lab;
+mod outbox;
 mod parts;
 mod pending;
 mod priority;
@@ -116,6 +119,7 @@ use rusqlite::config::DbConfig;
 pub use batch::IngestReport;
 pub use error::{Result, SkipReason, StoreError};
 pub use ingest::{CONTENT_ID_NAMESPACE, Record, record_id};
+pub use outbox::{OpOutcome, PullPosition, RejectedOp, SAMPLE_COLLECTION, SyncOp};
 pub use priority::{Metric, SourceRef, is_apple_watch};
 pub use quantity::{KeyedSample, QuantityBatch, SourceIdentities, quantity_id};
 

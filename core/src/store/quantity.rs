@@ -195,12 +195,10 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<QuantitySample>> {
         let sql = format!(
-            "SELECT q.platform_id, q.value, q.start_ns, q.start_offset_s, q.start_zone, \
-             q.end_ns, q.end_offset_s, q.end_zone, {} \
-             FROM quantity_sample q JOIN source s ON s.id = q.source_id \
+            "SELECT {} FROM quantity_sample q JOIN source s ON s.id = q.source_id \
              WHERE q.kind = ?1 AND q.deleted_at_ms IS NULL AND q.start_ns >= ?2 AND q.start_ns < ?3 \
              ORDER BY q.start_ns, q.id",
-            source::COLUMNS
+            *SAMPLE_COLUMNS
         );
         let fail = |e: rusqlite::Error| StoreError::sqlite("reading samples", &e);
         let mut statement = self.conn.prepare_cached(&sql).map_err(fail)?;
@@ -209,7 +207,7 @@ impl Store {
             .map_err(fail)?;
         let mut samples = Vec::new();
         while let Some(row) = rows.next().map_err(fail)? {
-            samples.push(read_sample(kind, row)?);
+            samples.push(read_sample(kind, row, 0)?);
         }
         Ok(samples)
     }
@@ -797,25 +795,49 @@ fn delete(tx: &Transaction<'_>, key: &[u8; 16], now_ms: i64) -> Result<Deletion>
     })
 }
 
-/// Reads one row of the [`Store::quantities`] query.
-fn read_sample(kind: QuantityKind, row: &Row<'_>) -> Result<QuantitySample> {
+/// The columns of a sample as [`read_sample`] reads them (a `quantity_sample q` joined with its
+/// `source s`).
+pub(super) static SAMPLE_COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "q.platform_id, q.value, q.start_ns, q.start_offset_s, q.start_zone, q.end_ns, \
+         q.end_offset_s, q.end_zone, {}",
+        source::COLUMNS
+    )
+});
+
+/// Reads a sample of `kind` from [`SAMPLE_COLUMNS`], starting at column `first`.
+pub(super) fn read_sample(
+    kind: QuantityKind,
+    row: &Row<'_>,
+    first: usize,
+) -> Result<QuantitySample> {
     let fail = |e: rusqlite::Error| StoreError::sqlite("reading samples", &e);
-    let platform_id: Option<String> = row.get(0).map_err(fail)?;
-    let timestamp = |first: usize, column: &'static str| -> Result<Timestamp> {
-        let ns: i64 = row.get(first).map_err(fail)?;
-        let offset_s: i32 = row.get(first + 1).map_err(fail)?;
-        let zone: Option<String> = row.get(first + 2).map_err(fail)?;
+    let platform_id: Option<String> = row.get(first).map_err(fail)?;
+    let timestamp = |at: usize, column: &'static str| -> Result<Timestamp> {
+        let ns: i64 = row.get(first + at).map_err(fail)?;
+        let offset_s: i32 = row.get(first + at + 1).map_err(fail)?;
+        let zone: Option<String> = row.get(first + at + 2).map_err(fail)?;
         Timestamp::new(DateTime::from_timestamp_nanos(ns), offset_s, zone)
             .map_err(|_| StoreError::Corrupt { column })
     };
     Ok(QuantitySample {
         kind,
-        value: row.get(1).map_err(fail)?,
+        value: row.get(first + 1).map_err(fail)?,
         start: timestamp(2, "quantity_sample.start")?,
         end: timestamp(5, "quantity_sample.end")?,
-        source: Arc::new(source::read(row, 8)?),
+        source: Arc::new(source::read(row, first + 8)?),
         platform_id,
     })
+}
+
+/// The kind stored as `number` ([`kind_number`]).
+pub(super) fn kind_of_number(number: i64) -> Result<QuantityKind> {
+    QuantityKind::ALL
+        .into_iter()
+        .find(|kind| kind_number(*kind) == number)
+        .ok_or(StoreError::Corrupt {
+            column: "quantity_sample.kind",
+        })
 }
 
 /// A query bound in nanoseconds, clamped to what an `i64` holds (every stored instant does).

@@ -115,6 +115,24 @@
 //! (`prescription`, `clinic_settings`), the core's record as JSON in `body` (the form the clinic
 //! server will send it in) and when it was saved (`updated_at_ms`, UTC ms). Saving replaces the
 //! row in one statement, so a crash leaves the old document or the new one. `clinic_document.rs`.
+//!
+//! # Schema version 8
+//!
+//! What sync needs on the phone (`outbox.rs`, `docs/sync.md`):
+//! - `sync_state`: one row: `sample_mark`, the highest `quantity_sample` rowid already queued
+//!   (new samples are found above it: rows are never deleted, so rowids only grow); the server's
+//!   `epoch` and the pull `cursor`, NULL before the first pull.
+//! - `sync_changed_record` (kind, id) and `sync_changed_sample` (the sample's key): what changed
+//!   since it was last queued, noted by the triggers `sync_note_*` in the transaction that wrote
+//!   it: every insert or update of a `record` row, every update of a sample (an edit, a
+//!   tombstone). New samples have no trigger, so a bulk import pays nothing. Rows on a `sync:`
+//!   stream (written by a pull) are not noted.
+//! - `sync_outbox`: the ops being pushed, in `position` order, each with the op id it keeps on
+//!   every retry; `body` is the record's JSON, NULL for a tombstone.
+//! - `sync_rejected`: ops the server refused for good, with its reason, kept to be shown.
+//!
+//! Existing data starts unqueued (`sample_mark` 0 and every record noted), so the first sync
+//! pushes it all.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction};
@@ -123,7 +141,7 @@ use super::error::{Result, StoreError};
 use super::quantity::key_of_text_id;
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -390,6 +408,65 @@ CREATE INDEX quantity_sample_live_by_kind
     ON quantity_sample (kind, start_ns) WHERE deleted_at_ms IS NULL;
 ";
 
+/// Version 7 to 8: the sync outbox and its change capture (module doc, "Schema version 8").
+const V8: &str = "
+CREATE TABLE sync_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    sample_mark INTEGER NOT NULL,
+    epoch TEXT,
+    cursor INTEGER
+) STRICT;
+INSERT INTO sync_state (id, sample_mark) VALUES (1, 0);
+
+CREATE TABLE sync_changed_record (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sync_changed_sample (
+    id BLOB PRIMARY KEY
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sync_outbox (
+    position INTEGER PRIMARY KEY,
+    op_id TEXT NOT NULL UNIQUE,
+    collection TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    body TEXT
+) STRICT;
+
+CREATE TABLE sync_rejected (
+    op_id TEXT PRIMARY KEY,
+    collection TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    body TEXT,
+    reason TEXT NOT NULL,
+    rejected_at_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE TRIGGER sync_note_new_record AFTER INSERT ON record
+WHEN NEW.stream NOT LIKE 'sync:%'
+BEGIN
+    INSERT OR IGNORE INTO sync_changed_record (kind, id) VALUES (NEW.kind, NEW.id);
+END;
+
+CREATE TRIGGER sync_note_changed_record AFTER UPDATE ON record
+WHEN NEW.stream NOT LIKE 'sync:%'
+BEGIN
+    INSERT OR IGNORE INTO sync_changed_record (kind, id) VALUES (NEW.kind, NEW.id);
+END;
+
+CREATE TRIGGER sync_note_changed_sample AFTER UPDATE ON quantity_sample
+WHEN NEW.stream NOT LIKE 'sync:%'
+BEGIN
+    INSERT OR IGNORE INTO sync_changed_sample (id) VALUES (NEW.id);
+END;
+
+INSERT INTO sync_changed_record (kind, id)
+SELECT kind, id FROM record WHERE stream NOT LIKE 'sync:%';
+";
+
 /// Registers `alyze_quantity_key(id TEXT, from_platform INTEGER) -> BLOB` on `conn`, the key a
 /// quantity sample stored under text id `id` has from schema version 3 on
 /// ([`key_of_text_id`]). It fails (and with it the migration, which then leaves the file at
@@ -497,6 +574,11 @@ mod tests {
             "source",
             "source_priority",
             "sync_anchor",
+            "sync_changed_record",
+            "sync_changed_sample",
+            "sync_outbox",
+            "sync_rejected",
+            "sync_state",
             "training_session",
             "workout",
             "workout_event",

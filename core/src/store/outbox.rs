@@ -1,0 +1,397 @@
+//! The phone's side of sync in the store: the changes waiting to be pushed, the outbox of ops being
+//! pushed, the server's answers, and the pull position (`docs/sync.md`; tables in `schema.rs`,
+//! "Schema version 8").
+//!
+//! Change capture is free for a bulk import: new quantity samples are found above
+//! `sync_state.sample_mark` (rowids only grow: sample rows are never deleted), and everything else
+//! (new and changed records, edited and deleted samples) is noted by SQLite triggers in the
+//! transaction that wrote it, so no write path can forget it and a crash cannot separate a change
+//! from its note.
+//!
+//! [`Store::sync_ops`] hands out the outbox as it stands; only when it is empty does it move the
+//! next changes into it, each with a fresh random op id, and advance the mark, in one transaction.
+//! The op carries the record's state at that moment (its JSON, or a tombstone): a change made after
+//! it is queued is noted again and goes in a later op. Ops keep their op ids until the server
+//! answers ([`Store::settle_ops`]), so a retry after a lost answer is recognised by the server as
+//! a duplicate; a crash between queueing and pushing pushes the same ops on the next run.
+
+use chrono::Utc;
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::Store;
+use super::code::json_of;
+use super::error::{Result, StoreError};
+use super::ingest::load_one;
+use super::ingest::sealed::Kind;
+use super::quantity::{SAMPLE_COLUMNS, kind_of_number, quantity_id, read_sample};
+use crate::health::{
+    CheckIn, HeartbeatSeries, LabResult, QuantitySample, RecoverySession, SleepSession,
+    TrainingSession, Workout,
+};
+
+/// The collection of quantity samples (the record kinds' collections are their kind names).
+pub const SAMPLE_COLLECTION: &str = "quantity_sample";
+
+/// One op to push: the state of one record when it was queued.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SyncOp {
+    /// Drawn when the op was queued, kept on every retry.
+    pub op_id: String,
+    /// The record's collection: [`SAMPLE_COLLECTION`] or the record kind.
+    pub collection: String,
+    /// The record's id in the store (platform id or content id).
+    pub id: String,
+    /// Whether the record is deleted (then `body` is `None`).
+    pub deleted: bool,
+    /// The record as the core serialises it.
+    pub body: Option<Value>,
+}
+
+/// The server's answer to one op (`docs/sync.md`, "Push").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpOutcome {
+    /// It took effect.
+    Applied,
+    /// It had taken effect before, or changed nothing.
+    Duplicate,
+    /// A stale revision: kept in the server's history, not current.
+    Conflict,
+    /// It can never apply; the reason is the server's code (`op_id_reused`, ...).
+    Rejected(String),
+}
+
+/// An op the server refused for good.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RejectedOp {
+    /// The op.
+    pub op: SyncOp,
+    /// The server's reason code.
+    pub reason: String,
+}
+
+/// Where the next pull starts: `None` before the first pull or after a reset.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PullPosition {
+    /// The server's epoch the cursor belongs to.
+    pub epoch: Option<String>,
+    /// The last change applied.
+    pub cursor: Option<i64>,
+}
+
+impl Store {
+    /// The next ops to push, at most `limit`, oldest first (module doc).
+    pub fn sync_ops(&mut self, limit: usize) -> Result<Vec<SyncOp>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let tx = self.write_transaction()?;
+        let mut ops = read_outbox(&tx, limit)?;
+        if ops.is_empty() {
+            ops = queue_changes(&tx, limit)?;
+            tx.commit()
+                .map_err(|e| StoreError::sqlite("queueing changes", &e))?;
+        }
+        Ok(ops)
+    }
+
+    /// Settles pushed ops by the server's answers, in one transaction: answered ops leave the
+    /// outbox, rejected ones are kept in `sync_rejected` with the reason. Op ids not in the outbox
+    /// (an answer settled before) are ignored.
+    pub fn settle_ops(&mut self, outcomes: &[(String, OpOutcome)]) -> Result<()> {
+        let tx = self.write_transaction()?;
+        let now_ms = Utc::now().timestamp_millis();
+        let fail = |e: rusqlite::Error| StoreError::sqlite("settling pushed ops", &e);
+        for (op_id, outcome) in outcomes {
+            if let OpOutcome::Rejected(reason) = outcome {
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO sync_rejected \
+                     (op_id, collection, record_id, body, reason, rejected_at_ms) \
+                     SELECT op_id, collection, record_id, body, ?2, ?3 FROM sync_outbox \
+                     WHERE op_id = ?1",
+                )
+                .and_then(|mut s| s.execute(params![op_id, reason, now_ms]))
+                .map_err(fail)?;
+            }
+            tx.prepare_cached("DELETE FROM sync_outbox WHERE op_id = ?1")
+                .and_then(|mut s| s.execute([op_id]))
+                .map_err(fail)?;
+        }
+        tx.commit().map_err(fail)
+    }
+
+    /// The ops the server refused for good, newest first.
+    pub fn rejected_ops(&self) -> Result<Vec<RejectedOp>> {
+        let fail = |e: rusqlite::Error| StoreError::sqlite("reading rejected ops", &e);
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT op_id, collection, record_id, body, reason FROM sync_rejected \
+                 ORDER BY rejected_at_ms DESC, op_id",
+            )
+            .map_err(fail)?;
+        let mut rows = statement.query([]).map_err(fail)?;
+        let mut rejected = Vec::new();
+        while let Some(row) = rows.next().map_err(fail)? {
+            let body: Option<String> = row.get(3).map_err(fail)?;
+            rejected.push(RejectedOp {
+                op: SyncOp {
+                    op_id: row.get(0).map_err(fail)?,
+                    collection: row.get(1).map_err(fail)?,
+                    id: row.get(2).map_err(fail)?,
+                    deleted: body.is_none(),
+                    body: body.map(|text| parse_body(&text)).transpose()?,
+                },
+                reason: row.get(4).map_err(fail)?,
+            });
+        }
+        Ok(rejected)
+    }
+
+    /// How many records wait to be pushed: the outbox, the noted changes and the new samples.
+    /// An upper bound (a record noted twice counts twice), for progress.
+    pub fn sync_backlog(&self) -> Result<u64> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM sync_outbox) \
+                 + (SELECT count(*) FROM sync_changed_record) \
+                 + (SELECT count(*) FROM sync_changed_sample) \
+                 + (SELECT count(*) FROM quantity_sample \
+                    WHERE rowid > (SELECT sample_mark FROM sync_state) \
+                    AND stream NOT LIKE 'sync:%')",
+                [],
+                |row| row.get::<_, i64>(0),
+            )
+            .map(|n| u64::try_from(n).unwrap_or(0))
+            .map_err(|e| StoreError::sqlite("counting the sync backlog", &e))
+    }
+
+    /// Where the next pull starts.
+    pub fn pull_position(&self) -> Result<PullPosition> {
+        self.conn
+            .query_row("SELECT epoch, cursor FROM sync_state", [], |row| {
+                Ok(PullPosition {
+                    epoch: row.get(0)?,
+                    cursor: row.get(1)?,
+                })
+            })
+            .map_err(|e| StoreError::sqlite("reading the pull position", &e))
+    }
+
+    /// Saves the position after a pulled page, once the page is applied (a crash in between
+    /// re-applies the page, which is idempotent; the cursor is never ahead of the data).
+    pub fn save_pull_position(&mut self, epoch: &str, cursor: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE sync_state SET epoch = ?1, cursor = ?2",
+                params![epoch, cursor],
+            )
+            .map_err(|e| StoreError::sqlite("saving the pull position", &e))?;
+        Ok(())
+    }
+
+    /// Starts sync over after the server asked for a resync (a restore, a new epoch, a cursor past
+    /// the tombstone retention): the pull position is forgotten and every record written here is
+    /// queued again (the server answers `duplicate` for what it still has). The outbox stays: its
+    /// ops keep their ids. One transaction.
+    pub fn reset_sync(&mut self) -> Result<()> {
+        let tx = self.write_transaction()?;
+        tx.execute_batch(
+            "UPDATE sync_state SET epoch = NULL, cursor = NULL, sample_mark = 0; \
+             INSERT OR IGNORE INTO sync_changed_record (kind, id) \
+             SELECT kind, id FROM record WHERE stream NOT LIKE 'sync:%'; \
+             DELETE FROM sync_changed_sample;",
+        )
+        .and_then(|()| tx.commit())
+        .map_err(|e| StoreError::sqlite("resetting sync", &e))
+    }
+}
+
+/// The outbox, oldest first.
+fn read_outbox(tx: &Transaction<'_>, limit: i64) -> Result<Vec<SyncOp>> {
+    let fail = |e: rusqlite::Error| StoreError::sqlite("reading the outbox", &e);
+    let mut statement = tx
+        .prepare_cached(
+            "SELECT op_id, collection, record_id, body FROM sync_outbox \
+             ORDER BY position LIMIT ?1",
+        )
+        .map_err(fail)?;
+    let mut rows = statement.query([limit]).map_err(fail)?;
+    let mut ops = Vec::new();
+    while let Some(row) = rows.next().map_err(fail)? {
+        let body: Option<String> = row.get(3).map_err(fail)?;
+        ops.push(SyncOp {
+            op_id: row.get(0).map_err(fail)?,
+            collection: row.get(1).map_err(fail)?,
+            id: row.get(2).map_err(fail)?,
+            deleted: body.is_none(),
+            body: body.map(|text| parse_body(&text)).transpose()?,
+        });
+    }
+    Ok(ops)
+}
+
+/// Moves up to `limit` changes into the outbox: noted records, then noted samples, then new
+/// samples above the mark.
+fn queue_changes(tx: &Transaction<'_>, limit: i64) -> Result<Vec<SyncOp>> {
+    let mut queued = Vec::new();
+    let fail = |e: rusqlite::Error| StoreError::sqlite("queueing changes", &e);
+
+    let noted: Vec<(String, String)> = tx
+        .prepare_cached("SELECT kind, id FROM sync_changed_record ORDER BY kind, id LIMIT ?1")
+        .and_then(|mut s| {
+            s.query_map([limit], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect()
+        })
+        .map_err(fail)?;
+    for (kind, id) in noted {
+        let row: Option<(i64, Option<i64>)> = tx
+            .prepare_cached("SELECT rid, deleted_at_ms FROM record WHERE kind = ?1 AND id = ?2")
+            .and_then(|mut s| {
+                s.query_row([&kind, &id], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()
+            })
+            .map_err(fail)?;
+        // A noted record is always there (rows are replaced inside one transaction, never
+        // removed); if not, there is nothing to say about it.
+        if let Some((rid, deleted_at_ms)) = row {
+            match (deleted_at_ms, record_body(tx, &kind, rid)?) {
+                (Some(_), _) => queued.push(push(tx, &kind, &id, None)?),
+                (None, Some(body)) => queued.push(push(tx, &kind, &id, Some(body))?),
+                // A kind this code does not know (written by a newer app): that app pushes it.
+                (None, None) => {}
+            }
+        }
+        tx.prepare_cached("DELETE FROM sync_changed_record WHERE kind = ?1 AND id = ?2")
+            .and_then(|mut s| s.execute([&kind, &id]))
+            .map_err(fail)?;
+    }
+
+    let left = limit - i64::try_from(queued.len()).unwrap_or(limit);
+    let sample_sql = format!(
+        "SELECT q.rowid, q.id, q.kind, q.deleted_at_ms, {} \
+         FROM quantity_sample q JOIN source s ON s.id = q.source_id",
+        *SAMPLE_COLUMNS
+    );
+    let noted_samples: Vec<Vec<u8>> = tx
+        .prepare_cached("SELECT id FROM sync_changed_sample ORDER BY id LIMIT ?1")
+        .and_then(|mut s| s.query_map([left], |row| row.get(0))?.collect())
+        .map_err(fail)?;
+    for key in noted_samples {
+        let sql = format!("{sample_sql} WHERE q.id = ?1");
+        if let Some((_, sample, deleted)) = read_queued_samples(tx, &sql, params![key])?.pop() {
+            queued.push(push_sample(tx, &sample, deleted)?);
+        }
+        tx.prepare_cached("DELETE FROM sync_changed_sample WHERE id = ?1")
+            .and_then(|mut s| s.execute([&key]))
+            .map_err(fail)?;
+    }
+
+    let left = limit - i64::try_from(queued.len()).unwrap_or(limit);
+    if left > 0 {
+        let sql = format!(
+            "{sample_sql} WHERE q.rowid > (SELECT sample_mark FROM sync_state) \
+             AND q.stream NOT LIKE 'sync:%' ORDER BY q.rowid LIMIT ?1"
+        );
+        let fresh = read_queued_samples(tx, &sql, params![left])?;
+        for (_, sample, deleted) in &fresh {
+            queued.push(push_sample(tx, sample, *deleted)?);
+        }
+        if let Some((rowid, _, _)) = fresh.last() {
+            // The op carries the sample as it is now; an older note of it says nothing more.
+            tx.execute_batch(&format!(
+                "DELETE FROM sync_changed_sample WHERE id IN \
+                 (SELECT id FROM quantity_sample WHERE rowid <= {rowid} \
+                  AND rowid > (SELECT sample_mark FROM sync_state)); \
+                 UPDATE sync_state SET sample_mark = {rowid};"
+            ))
+            .map_err(fail)?;
+        }
+    }
+    Ok(queued)
+}
+
+/// Rows of the sample query `sql`: rowid, the sample and whether it is a tombstone.
+fn read_queued_samples(
+    tx: &Transaction<'_>,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<(i64, QuantitySample, bool)>> {
+    let fail = |e: rusqlite::Error| StoreError::sqlite("reading samples to push", &e);
+    let mut statement = tx.prepare_cached(sql).map_err(fail)?;
+    let mut rows = statement.query(params).map_err(fail)?;
+    let mut samples = Vec::new();
+    while let Some(row) = rows.next().map_err(fail)? {
+        let rowid: i64 = row.get(0).map_err(fail)?;
+        let kind = kind_of_number(row.get(2).map_err(fail)?)?;
+        let deleted_at_ms: Option<i64> = row.get(3).map_err(fail)?;
+        samples.push((rowid, read_sample(kind, row, 4)?, deleted_at_ms.is_some()));
+    }
+    Ok(samples)
+}
+
+fn push_sample(tx: &Transaction<'_>, sample: &QuantitySample, deleted: bool) -> Result<SyncOp> {
+    let body = if deleted {
+        None
+    } else {
+        Some(
+            serde_json::to_value(sample).map_err(|_| StoreError::Encoding {
+                column: "sync_outbox.body",
+            })?,
+        )
+    };
+    push(tx, SAMPLE_COLLECTION, &quantity_id(sample), body)
+}
+
+/// Adds one op to the outbox with a fresh op id.
+fn push(tx: &Transaction<'_>, collection: &str, id: &str, body: Option<Value>) -> Result<SyncOp> {
+    let op_id = Uuid::new_v4().to_string();
+    let text = body
+        .as_ref()
+        .map(|value| json_of(value, "sync_outbox.body"))
+        .transpose()?;
+    tx.prepare_cached(
+        "INSERT INTO sync_outbox (op_id, collection, record_id, body) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .and_then(|mut s| s.execute(params![op_id, collection, id, text]))
+    .map_err(|e| StoreError::sqlite("queueing an op", &e))?;
+    Ok(SyncOp {
+        op_id,
+        collection: collection.to_owned(),
+        id: id.to_owned(),
+        deleted: body.is_none(),
+        body,
+    })
+}
+
+/// The JSON of the record `rid` of kind `kind`; `None` for a kind this code does not know.
+fn record_body(tx: &Transaction<'_>, kind: &str, rid: i64) -> Result<Option<Value>> {
+    fn json<K: Kind + Serialize>(tx: &Transaction<'_>, rid: i64) -> Result<Option<Value>> {
+        load_one::<K>(tx, rid)?
+            .map(|record| {
+                serde_json::to_value(record).map_err(|_| StoreError::Encoding {
+                    column: "sync_outbox.body",
+                })
+            })
+            .transpose()
+    }
+    match kind {
+        HeartbeatSeries::KIND => json::<HeartbeatSeries>(tx, rid),
+        SleepSession::KIND => json::<SleepSession>(tx, rid),
+        Workout::KIND => json::<Workout>(tx, rid),
+        CheckIn::KIND => json::<CheckIn>(tx, rid),
+        RecoverySession::KIND => json::<RecoverySession>(tx, rid),
+        LabResult::KIND => json::<LabResult>(tx, rid),
+        TrainingSession::KIND => json::<TrainingSession>(tx, rid),
+        _ => Ok(None),
+    }
+}
+
+fn parse_body(text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|_| StoreError::Corrupt {
+        column: "sync_outbox.body",
+    })
+}
+
+#[cfg(test)]
+mod tests;
