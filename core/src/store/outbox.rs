@@ -26,7 +26,7 @@ use super::code::json_of;
 use super::error::{Result, StoreError};
 use super::ingest::load_one;
 use super::ingest::sealed::Kind;
-use super::quantity::{SAMPLE_COLUMNS, kind_of_number, quantity_id, read_sample};
+use super::quantity::{SAMPLE_COLUMNS, key_of_text_id, kind_of_number, quantity_id, read_sample};
 use crate::health::{
     CheckIn, HeartbeatSeries, LabResult, QuantitySample, RecoverySession, SleepSession,
     TrainingSession, Workout,
@@ -164,6 +164,37 @@ impl Store {
             )
             .map(|n| u64::try_from(n).unwrap_or(0))
             .map_err(|e| StoreError::sqlite("counting the sync backlog", &e))
+    }
+
+    /// Whether the record `(collection, id)` has a change made here that is not pushed yet. A
+    /// pulled change of it is then not applied: the local one is newer and on its way up, and the
+    /// server's answer to it comes back in a later pull.
+    pub fn has_unpushed_change(&self, collection: &str, id: &str) -> Result<bool> {
+        let fail = |e: rusqlite::Error| StoreError::sqlite("looking for unpushed changes", &e);
+        let queued: bool = self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE collection = ?1 AND record_id = ?2) \
+                 OR EXISTS (SELECT 1 FROM sync_changed_record WHERE kind = ?1 AND id = ?2)",
+            )
+            .and_then(|mut s| s.query_row([collection, id], |row| row.get(0)))
+            .map_err(fail)?;
+        if queued || collection != SAMPLE_COLLECTION {
+            return Ok(queued);
+        }
+        // A sample's text id is its platform id or its content UUID, and a platform id may
+        // itself be a UUID: both keys are tried.
+        let platform = key_of_text_id(id, true);
+        let content = key_of_text_id(id, false);
+        self.conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM quantity_sample q WHERE q.id IN (?1, ?2) \
+                 AND q.stream NOT LIKE 'sync:%' \
+                 AND (q.rowid > (SELECT sample_mark FROM sync_state) \
+                      OR q.id IN (SELECT id FROM sync_changed_sample)))",
+            )
+            .and_then(|mut s| s.query_row(params![platform, content], |row| row.get(0)))
+            .map_err(fail)
     }
 
     /// Where the next pull starts.

@@ -1,0 +1,339 @@
+//! [`sync`]: one run of the sync protocol (`docs/sync.md`) for an enrolled device.
+//!
+//! 1. Push: the outbox, batch after batch, until nothing is queued; each answer settles its ops
+//!    (rejected ones are set aside and never block the queue).
+//! 2. Pull: pages from the saved cursor until the server has no more; each page is applied, then
+//!    its cursor saved.
+//! 3. A `resync_required` answer resets the store's sync state ([`Store::reset_sync`]) and the
+//!    run starts over once (a second one in the same run is a protocol error).
+//!
+//! Every request is retried on transient failures (network, timeouts, 5xx, 429) with capped
+//! exponential backoff and full jitter, up to [`SyncSettings::max_attempts`]; a 401 refreshes
+//! the tokens once (saved at once: the old refresh token is spent) and repeats the request. A
+//! run that stops leaves everything as it was after its last settled step: the next run carries
+//! on from there.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use uuid::Uuid;
+
+use super::SyncError;
+use super::apply::apply_changes;
+use super::client::{Failure, Pulled, ServerClient};
+use super::credentials::{CredentialStore, Credentials};
+use super::settings::SyncSettings;
+use super::wire::{OpStatus, PullRequest, PushOp, PushRequest};
+use crate::store::{OpOutcome, Store, SyncOp};
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Ops the server applied.
+    pub pushed: u64,
+    /// Ops the server had applied before (retries) or that changed nothing.
+    pub duplicates: u64,
+    /// Stale check-in revisions the server kept in the history only.
+    pub conflicts: u64,
+    /// Ops the server refused for good (see `Store::rejected_ops`).
+    pub rejected: u64,
+    /// Pulled changes written to the store.
+    pub pulled: u64,
+    /// Pulled changes not applied (this device's own, newer here, derived here).
+    pub skipped: u64,
+    /// Pulled changes that could not be read.
+    pub unreadable: u64,
+    /// Whether the server asked for a resync and the run started over.
+    pub resynced: bool,
+}
+
+/// Where a run is, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncProgress {
+    /// A batch was pushed; `remaining` changes are left to push (an upper bound).
+    Pushed {
+        /// Ops pushed so far in this run.
+        done: u64,
+        /// Changes left.
+        remaining: u64,
+    },
+    /// A page was pulled and applied.
+    Pulled {
+        /// Changes pulled so far in this run.
+        done: u64,
+    },
+}
+
+/// Runs the protocol for the device whose credentials `credentials` holds, against `client`.
+pub async fn sync(
+    store: &mut Store,
+    client: &ServerClient,
+    credentials: &mut dyn CredentialStore,
+    settings: &SyncSettings,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<SyncReport, SyncError> {
+    let mut session = Session {
+        credentials: credentials.load()?.ok_or(SyncError::NotEnrolled)?,
+        keeper: credentials,
+        client,
+        settings,
+    };
+    let mut report = SyncReport::default();
+    loop {
+        push_all(store, &mut session, &mut report, progress).await?;
+        if pull_all(store, &mut session, &mut report, progress).await? {
+            return Ok(report);
+        }
+        if report.resynced {
+            return Err(SyncError::Protocol {
+                what: "the server asked for a second resync in one run",
+            });
+        }
+        store.reset_sync()?;
+        report.resynced = true;
+    }
+}
+
+/// The credentials, where they are kept, and the server.
+struct Session<'a> {
+    credentials: Credentials,
+    keeper: &'a mut dyn CredentialStore,
+    client: &'a ServerClient,
+    settings: &'a SyncSettings,
+}
+
+impl Session<'_> {
+    /// Runs `call` with a current access token: refreshed first when it is about to expire, and
+    /// once more after a 401; retried with backoff on transient failures.
+    async fn call<T, F, Fut>(&mut self, what: &'static str, call: F) -> Result<T, SyncError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Result<T, Failure>>,
+    {
+        let mut refreshed = false;
+        let mut attempt = 0;
+        loop {
+            let expiring = self.credentials.access_expires_at_ms
+                <= Utc::now().timestamp_millis() + self.settings.refresh_margin_ms;
+            if expiring && !refreshed {
+                self.refresh(what).await?;
+                refreshed = true;
+            }
+            match call(self.credentials.access_token.clone()).await {
+                Ok(answer) => return Ok(answer),
+                Err(Failure::Unauthorized) if !refreshed => {
+                    self.refresh(what).await?;
+                    refreshed = true;
+                }
+                Err(Failure::Unauthorized) => return Err(SyncError::SignedOut),
+                Err(Failure::Transient(wait)) => {
+                    attempt += 1;
+                    if attempt >= self.settings.max_attempts {
+                        return Err(SyncError::Network { what });
+                    }
+                    tokio::time::sleep(wait.unwrap_or_else(|| backoff(self.settings, attempt)))
+                        .await;
+                }
+                Err(Failure::ResyncRequired) => {
+                    return Err(SyncError::Protocol {
+                        what: "resync asked outside a pull",
+                    });
+                }
+                Err(Failure::Fatal(e)) => return Err(e),
+            }
+        }
+    }
+
+    /// Rotates the tokens and saves them at once.
+    async fn refresh(&mut self, what: &'static str) -> Result<(), SyncError> {
+        let mut attempt = 0;
+        loop {
+            match self.client.refresh(&mut self.credentials).await {
+                Ok(()) => {
+                    self.keeper.save(&self.credentials)?;
+                    return Ok(());
+                }
+                Err(Failure::Transient(wait)) => {
+                    attempt += 1;
+                    if attempt >= self.settings.max_attempts {
+                        return Err(SyncError::Network { what });
+                    }
+                    tokio::time::sleep(wait.unwrap_or_else(|| backoff(self.settings, attempt)))
+                        .await;
+                }
+                Err(Failure::Unauthorized) => return Err(SyncError::SignedOut),
+                Err(Failure::ResyncRequired) => {
+                    return Err(SyncError::Protocol {
+                        what: "a refresh answered resync",
+                    });
+                }
+                Err(Failure::Fatal(e)) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Pushes until the outbox is empty.
+async fn push_all(
+    store: &mut Store,
+    session: &mut Session<'_>,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<(), SyncError> {
+    let mut done = 0;
+    loop {
+        let ops = store.sync_ops(session.settings.batch_ops)?;
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let request = PushRequest {
+            ops: ops.iter().map(push_op).collect(),
+        };
+        let client = session.client;
+        let answer = session
+            .call("pushing", |token| {
+                let request = &request;
+                async move { client.push(&token, request).await }
+            })
+            .await?;
+        if answer.results.len() != ops.len()
+            || answer
+                .results
+                .iter()
+                .zip(&ops)
+                .any(|(result, op)| result.op_id != op.op_id)
+        {
+            return Err(SyncError::Protocol {
+                what: "push results that do not match the ops",
+            });
+        }
+        let outcomes: Vec<(String, OpOutcome)> = answer
+            .results
+            .into_iter()
+            .map(|result| {
+                let outcome = match result.status {
+                    OpStatus::Applied => {
+                        report.pushed += 1;
+                        OpOutcome::Applied
+                    }
+                    OpStatus::Duplicate => {
+                        report.duplicates += 1;
+                        OpOutcome::Duplicate
+                    }
+                    OpStatus::Conflict => {
+                        report.conflicts += 1;
+                        OpOutcome::Conflict
+                    }
+                    OpStatus::Rejected => {
+                        report.rejected += 1;
+                        OpOutcome::Rejected(result.reason.unwrap_or_else(|| "rejected".into()))
+                    }
+                };
+                (result.op_id, outcome)
+            })
+            .collect();
+        store.settle_ops(&outcomes)?;
+        done += ops.len() as u64;
+        progress(SyncProgress::Pushed {
+            done,
+            remaining: store.sync_backlog()?,
+        });
+    }
+}
+
+/// Pulls pages until the server has no more; `false` when the server asked for a resync.
+async fn pull_all(
+    store: &mut Store,
+    session: &mut Session<'_>,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<bool, SyncError> {
+    loop {
+        let position = store.pull_position()?;
+        let request = PullRequest {
+            epoch: position.epoch,
+            cursor: position.cursor,
+            limit: session.settings.pull_limit,
+        };
+        let client = session.client;
+        let pulled = session
+            .call("pulling", |token| {
+                let request = &request;
+                async move { client.pull(&token, request).await }
+            })
+            .await?;
+        let page = match pulled {
+            Pulled::ResyncRequired => return Ok(false),
+            Pulled::Page(page) => page,
+        };
+        // The cursor never goes back: a page that would move it back is not from this protocol.
+        if let (Some(before), Some(after)) = (request.cursor, page.cursor)
+            && after < before
+        {
+            return Err(SyncError::Protocol {
+                what: "a page whose cursor goes back",
+            });
+        }
+        let applied = apply_changes(store, &session.credentials.device_id, &page.changes)?;
+        report.pulled += u64::from(applied.applied);
+        report.skipped += u64::from(applied.skipped);
+        report.unreadable += u64::from(applied.unreadable);
+        if let Some(cursor) = page.cursor {
+            store.save_pull_position(&page.epoch, cursor)?;
+        }
+        progress(SyncProgress::Pulled {
+            done: report.pulled + report.skipped + report.unreadable,
+        });
+        if !page.more {
+            return Ok(true);
+        }
+        if page.changes.is_empty() {
+            return Err(SyncError::Protocol {
+                what: "an empty page that says more follow",
+            });
+        }
+    }
+}
+
+/// The wire form of a queued op.
+fn push_op(op: &SyncOp) -> PushOp {
+    PushOp {
+        op_id: op.op_id.clone(),
+        collection: op.collection.clone(),
+        id: op.id.clone(),
+        deleted: op.deleted,
+        base_version: None,
+        body: op.body.clone(),
+    }
+}
+
+/// The wait before retry `attempt` (1-based): uniformly random up to the capped exponential.
+fn backoff(settings: &SyncSettings, attempt: u32) -> Duration {
+    let cap = settings
+        .backoff_base_ms
+        .saturating_mul(1u64 << attempt.saturating_sub(1).min(20))
+        .min(settings.backoff_max_ms);
+    // The random bits of a v4 UUID: jitter needs no more than that.
+    let random = (Uuid::new_v4().as_u128() & u128::from(u64::MAX)) as u64;
+    Duration::from_millis(random % cap.saturating_add(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_to_its_cap_and_stays_under_it() {
+        let settings = SyncSettings::default();
+        for attempt in 1..30 {
+            let cap = (500u64 << (attempt - 1).min(20)).min(8000);
+            for _ in 0..50 {
+                assert!(backoff(&settings, attempt) <= Duration::from_millis(cap));
+            }
+        }
+        // Jittered: not always the same wait.
+        let waits: std::collections::BTreeSet<Duration> =
+            (0..50).map(|_| backoff(&settings, 5)).collect();
+        assert!(waits.len() > 10);
+    }
+}
