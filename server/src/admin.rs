@@ -1,4 +1,4 @@
-//! The clinic's administration, run on the data dir by the binary's subcommands (and by tests):
+//! The clinic's administration, run on the database by the binary's subcommands (and by tests):
 //! create a clinic, its staff and members, and one-time enrolment codes. Inputs are checked here;
 //! the results serialise to the `--json` output, whose keys are a contract (add, never rename).
 

@@ -1,7 +1,8 @@
 //! The audit log of staff reads of member data: who (staff id) read whose data (member id), what,
 //! and when. A row is written in the same transaction as the read it records, so no read is served
 //! unrecorded. The log is append-only: the server has no code path that updates or deletes it, and
-//! the schema's triggers refuse both (`db/sqlite/migrations.rs`).
+//! the schema's triggers refuse both on either backend (`db/sqlite/migrations.rs`,
+//! `db/postgres/migrations.rs`).
 
 /// What a staff member read. The stored spelling is part of the log's format: add words, never
 /// rename one.

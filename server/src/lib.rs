@@ -1,6 +1,6 @@
 //! The alyze clinic server: clinics, their staff and members, members' devices enrolled with
 //! one-time codes, rotating tokens, and staff reads of their own clinic's members, each audited.
-//! axum on tokio; SQLite in a data dir as the embedded storage (`db`), with PostgreSQL to come as a
+//! axum on tokio; SQLite in a data dir as the embedded storage (`db`), or PostgreSQL as the
 //! second backend behind the same `Db`.
 //!
 //! Map: `app` (state, `serve`), `routes` (the HTTP API and its OpenAPI description), `auth`

@@ -1,6 +1,6 @@
-//! `alyze-server`: with no subcommand it serves the API (`--data-dir DIR --listen ADDR`); with one
-//! it administers the data dir directly (create a clinic, staff, a member, an enrolment code) and
-//! exits. Every setting is a flag with an environment variable and a documented default
+//! `alyze-server`: with no subcommand it serves the API (`--data-dir DIR --listen ADDR`, or
+//! `--database-url postgres://...` instead of the data dir); with one it administers the database
+//! directly (create a clinic, staff, a member, an enrolment code) and exits. Every setting is a flag with an environment variable and a documented default
 //! (`--help`, `server/README.md`).
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use alyze_server::settings::{
-    Argon2Settings, DEFAULT_ENROLMENT_CODE_TTL, RateLimitSettings, Settings,
+    Argon2Settings, DEFAULT_DATABASE_POOL_SIZE, DEFAULT_ENROLMENT_CODE_TTL, RateLimitSettings,
+    Settings,
 };
 use alyze_server::tenancy::StaffRole;
 use alyze_server::{AppState, Db, admin, serve};
@@ -26,12 +27,28 @@ const PASSWORD_ENV: &str = "ALYZE_STAFF_PASSWORD";
     name = "alyze-server",
     version,
     about = "The alyze clinic server. Without a subcommand it serves the API; with one it \
-             administers the data dir and exits."
+             administers the database (SQLite in --data-dir, or PostgreSQL at --database-url) and exits."
 )]
 struct Cli {
-    /// The folder holding the database (created, owner-only, if missing).
+    /// The folder holding the embedded SQLite database (created, owner-only, if missing).
     #[arg(long, env = "ALYZE_SERVER_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
+    /// Use PostgreSQL at this URL (postgres://user:password@host:port/dbname) instead of SQLite
+    /// in a data dir. Prefer the environment variable: arguments are visible to every user of
+    /// the machine, and the URL may hold a password.
+    #[arg(
+        long,
+        env = "ALYZE_DATABASE_URL",
+        global = true,
+        hide_env_values = true,
+        conflicts_with = "data_dir"
+    )]
+    database_url: Option<String>,
+    /// The most PostgreSQL connections the server holds at once.
+    #[arg(long, env = "ALYZE_DATABASE_POOL_SIZE", global = true,
+          default_value_t = DEFAULT_DATABASE_POOL_SIZE,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    database_pool_size: u64,
     /// Print machine-readable JSON on standard output.
     #[arg(long, global = true)]
     json: bool,
@@ -173,14 +190,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let data_dir = cli
-        .data_dir
-        .ok_or("--data-dir (or ALYZE_SERVER_DATA_DIR) is required")?;
     let argon2 = cli.argon2.settings();
-    let db = tokio::task::spawn_blocking(move || Db::open_sqlite_in(&data_dir))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let db = open_db(cli.data_dir, cli.database_url, cli.database_pool_size).await?;
     let json = cli.json;
     match cli.command {
         None => run_server(db, cli.serve, argon2, json).await,
@@ -263,6 +274,29 @@ async fn run_server(
         .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// PostgreSQL when a URL is given, else SQLite in the data dir; migrated either way.
+async fn open_db(
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    pool_size: u64,
+) -> Result<Db, String> {
+    if let Some(url) = database_url {
+        let pool_size = usize::try_from(pool_size).unwrap_or(usize::MAX);
+        // The error never quotes the URL: it may hold a password.
+        return Db::connect_postgres(&url, pool_size)
+            .await
+            .map_err(|e| format!("cannot open the PostgreSQL database: {e}"));
+    }
+    let data_dir = data_dir.ok_or(
+        "--data-dir (or ALYZE_SERVER_DATA_DIR) is required, or --database-url \
+         (ALYZE_DATABASE_URL) for PostgreSQL",
+    )?;
+    tokio::task::spawn_blocking(move || Db::open_sqlite_in(&data_dir))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot open the database: {e}"))
 }
 
 /// Completes on Ctrl-C or (on Unix) SIGTERM; requests in flight then finish before exit.

@@ -94,6 +94,13 @@ impl Argon2Settings {
     }
 }
 
+/// The most connections one server holds to PostgreSQL (`--database-pool-size`). Sixteen: the
+/// PostgreSQL wiki's rule of thumb for a database server ("Number Of Database Connections":
+/// about twice its cores plus its disks) for a machine of up to eight cores, and a few servers
+/// of 16 each stay under PostgreSQL's default `max_connections` of 100. Requests beyond it wait
+/// for a free connection (5 s at most) rather than overloading the database.
+pub const DEFAULT_DATABASE_POOL_SIZE: u64 = 16;
+
 /// How long a new enrolment code stays valid unless `create-code` is told otherwise. Seven days:
 /// time for a member to install the app after their visit, short for a code written on paper.
 pub const DEFAULT_ENROLMENT_CODE_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);

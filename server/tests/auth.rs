@@ -1,5 +1,5 @@
 //! Enrolment, token refresh with rotation and reuse detection, token expiry, staff login and the
-//! auth rate limit, over HTTP against an in-process server on loopback.
+//! auth rate limit, over HTTP against an in-process server on loopback, on both backends.
 
 // Test helpers outside `#[test]` functions fail loudly on purpose.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -11,14 +11,13 @@ use std::time::Duration;
 use alyze_server::Settings;
 use alyze_server::admin;
 use alyze_server::settings::RateLimitSettings;
-use common::{PASSWORD, TestServer, error_code, settings, str_of};
+use common::{Backend, PASSWORD, TestServer, error_code, on_both_backends, settings, str_of};
 use reqwest::StatusCode;
 use reqwest::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use serde_json::json;
 
-#[tokio::test]
-async fn enrolment_gives_tokens_that_work_and_the_code_works_once() {
-    let s = TestServer::start(settings()).await;
+async fn enrolment_gives_tokens_that_work_and_the_code_works_once(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
     let clinic = s.clinic("North").await;
     let member = s.member(&clinic, "Ada").await;
     let code = s.code(&member).await;
@@ -46,9 +45,8 @@ async fn enrolment_gives_tokens_that_work_and_the_code_works_once() {
     error_code(again, StatusCode::UNAUTHORIZED, "invalid_code").await;
 }
 
-#[tokio::test]
-async fn expired_unknown_and_malformed_codes_are_refused_alike() {
-    let s = TestServer::start(settings()).await;
+async fn expired_unknown_and_malformed_codes_are_refused_alike(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
     let clinic = s.clinic("North").await;
     let member = s.member(&clinic, "Ada").await;
     let expired = admin::create_code(s.db(), &member, Duration::ZERO)
@@ -63,9 +61,8 @@ async fn expired_unknown_and_malformed_codes_are_refused_alike() {
     }
 }
 
-#[tokio::test]
-async fn device_name_is_required_and_bounded() {
-    let s = TestServer::start(settings()).await;
+async fn device_name_is_required_and_bounded(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
     let clinic = s.clinic("North").await;
     let member = s.member(&clinic, "Ada").await;
     let code = s.code(&member).await;
@@ -79,9 +76,8 @@ async fn device_name_is_required_and_bounded() {
     s.enrol(&code).await;
 }
 
-#[tokio::test]
-async fn refresh_rotates_and_reuse_revokes_the_whole_login() {
-    let s = TestServer::start(settings()).await;
+async fn refresh_rotates_and_reuse_revokes_the_whole_login(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
     let clinic = s.clinic("North").await;
     let (member, first) = s.enrolled_member(&clinic, "Ada").await;
     let r0 = str_of(&first, "refresh_token").to_owned();
@@ -121,9 +117,68 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_login() {
     assert_eq!(rotated.status(), StatusCode::OK);
 }
 
-#[tokio::test]
-async fn unknown_refresh_tokens_and_access_tokens_as_refresh_are_refused() {
-    let s = TestServer::start(settings()).await;
+/// Racing requests with one secret: exactly one wins. On PostgreSQL the losers' transactions are
+/// aborted as serialization failures and retried (`db::postgres::retry`); without the retry they
+/// would answer 500.
+async fn racing_uses_of_one_code_or_refresh_token_succeed_once(backend: Backend) {
+    const RACERS: usize = 8;
+    let s = TestServer::start(backend, settings()).await;
+    let clinic = s.clinic("North").await;
+    let member = s.member(&clinic, "Ada").await;
+    let code = s.code(&member).await;
+
+    let one_win = [[200].as_slice(), &[401; RACERS - 1]].concat();
+
+    let bodies = (0..RACERS)
+        .map(|i| json!({"code": code, "device_name": format!("Phone {i}")}))
+        .collect();
+    let (statuses, enrolled) = race(&s, "/v1/enrol", bodies).await;
+    assert_eq!(statuses, one_win);
+    let enrolled = enrolled.unwrap();
+
+    let refresh = str_of(&enrolled, "refresh_token");
+    let bodies = vec![json!({"refresh_token": refresh}); RACERS];
+    let (statuses, rotated) = race(&s, "/v1/token/refresh", bodies).await;
+    assert_eq!(statuses, one_win);
+    // The losers presented a token that had just been spent: a reuse, so the winner's new pair
+    // belongs to a revoked login.
+    let r = s
+        .get("/v1/me", str_of(&rotated.unwrap(), "access_token"))
+        .await;
+    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
+
+/// Posts `body` to `path` from `RACERS` tasks at once; the status codes, sorted, and the body of
+/// the first success.
+async fn race(
+    s: &TestServer,
+    path: &str,
+    bodies: Vec<serde_json::Value>,
+) -> (Vec<u16>, Option<serde_json::Value>) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for body in bodies {
+        let request = s.http.post(format!("{}{path}", s.url)).json(&body);
+        tasks.spawn(async move {
+            let r = request.send().await.unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<serde_json::Value>().await.unwrap())
+        });
+    }
+    let mut statuses = Vec::new();
+    let mut winner = None;
+    while let Some(done) = tasks.join_next().await {
+        let (status, body) = done.unwrap();
+        if status == 200 && winner.is_none() {
+            winner = Some(body);
+        }
+        statuses.push(status);
+    }
+    statuses.sort_unstable();
+    (statuses, winner)
+}
+
+async fn unknown_refresh_tokens_and_access_tokens_as_refresh_are_refused(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
     let clinic = s.clinic("North").await;
     let (_, body) = s.enrolled_member(&clinic, "Ada").await;
     error_code(
@@ -143,13 +198,15 @@ async fn unknown_refresh_tokens_and_access_tokens_as_refresh_are_refused() {
     assert_eq!(s.get("/v1/me", access).await.status(), StatusCode::OK);
 }
 
-#[tokio::test]
-async fn expired_access_and_refresh_tokens_are_refused() {
-    let s = TestServer::start(Settings {
-        access_token_ttl: Duration::ZERO,
-        refresh_token_ttl: Duration::ZERO,
-        ..settings()
-    })
+async fn expired_access_and_refresh_tokens_are_refused(backend: Backend) {
+    let s = TestServer::start(
+        backend,
+        Settings {
+            access_token_ttl: Duration::ZERO,
+            refresh_token_ttl: Duration::ZERO,
+            ..settings()
+        },
+    )
     .await;
     let clinic = s.clinic("North").await;
     let (_, body) = s.enrolled_member(&clinic, "Ada").await;
@@ -160,9 +217,8 @@ async fn expired_access_and_refresh_tokens_are_refused() {
     error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
-#[tokio::test]
-async fn missing_or_malformed_authorization_is_401() {
-    let s = TestServer::start(settings()).await;
+async fn missing_or_malformed_authorization_is_401(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
     let r = s.http.get(format!("{}/v1/me", s.url)).send().await.unwrap();
     error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
     let r = s
@@ -182,9 +238,8 @@ async fn missing_or_malformed_authorization_is_401() {
     .await;
 }
 
-#[tokio::test]
-async fn staff_login_and_refresh() {
-    let s = TestServer::start(settings()).await;
+async fn staff_login_and_refresh(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
     let clinic = s.clinic("North").await;
     let staff = s.staff(&clinic, "Grace@North.Example").await;
 
@@ -206,9 +261,8 @@ async fn staff_login_and_refresh() {
     assert_eq!(list.status(), StatusCode::OK);
 }
 
-#[tokio::test]
-async fn wrong_password_and_unknown_address_get_the_same_401() {
-    let s = TestServer::start(settings()).await;
+async fn wrong_password_and_unknown_address_get_the_same_401(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
     let clinic = s.clinic("North").await;
     s.staff(&clinic, "grace@north.example").await;
     let wrong = s
@@ -228,9 +282,8 @@ async fn wrong_password_and_unknown_address_get_the_same_401() {
     assert_eq!(wrong, unknown);
 }
 
-#[tokio::test]
-async fn malformed_bodies_get_json_errors_that_do_not_echo_the_input() {
-    let s = TestServer::start(settings()).await;
+async fn malformed_bodies_get_json_errors_that_do_not_echo_the_input(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
     // serde's own message would quote the number.
     let r = s
         .post(
@@ -259,15 +312,17 @@ async fn malformed_bodies_get_json_errors_that_do_not_echo_the_input() {
     error_code(r, StatusCode::BAD_REQUEST, "invalid_request").await;
 }
 
-#[tokio::test]
-async fn auth_endpoints_answer_429_after_the_burst() {
-    let s = TestServer::start(Settings {
-        auth_rate_limit: RateLimitSettings {
-            burst: 3,
-            refill_per_minute: 1,
+async fn auth_endpoints_answer_429_after_the_burst(backend: Backend) {
+    let s = TestServer::start(
+        backend,
+        Settings {
+            auth_rate_limit: RateLimitSettings {
+                burst: 3,
+                refill_per_minute: 1,
+            },
+            ..settings()
         },
-        ..settings()
-    })
+    )
     .await;
     let attempt = || {
         s.post(
@@ -295,3 +350,18 @@ async fn auth_endpoints_answer_429_after_the_burst() {
     let r = s.get("/v1/me", "whatever").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }
+
+on_both_backends!(
+    racing_uses_of_one_code_or_refresh_token_succeed_once,
+    enrolment_gives_tokens_that_work_and_the_code_works_once,
+    expired_unknown_and_malformed_codes_are_refused_alike,
+    device_name_is_required_and_bounded,
+    refresh_rotates_and_reuse_revokes_the_whole_login,
+    unknown_refresh_tokens_and_access_tokens_as_refresh_are_refused,
+    expired_access_and_refresh_tokens_are_refused,
+    missing_or_malformed_authorization_is_401,
+    staff_login_and_refresh,
+    wrong_password_and_unknown_address_get_the_same_401,
+    malformed_bodies_get_json_errors_that_do_not_echo_the_input,
+    auth_endpoints_answer_429_after_the_burst,
+);

@@ -1,14 +1,19 @@
-//! The real `alyze-server` binary: administer a data dir with the subcommands (`--json`), serve it
-//! on a loopback port chosen by the OS, enrol a phone and sign a staff member in over HTTP, then
-//! stop it with SIGTERM and check it shuts down cleanly.
+//! The real `alyze-server` binary: administer its database with the subcommands (`--json`), serve
+//! it on a loopback port chosen by the OS, enrol a phone and sign a staff member in over HTTP, then
+//! stop it with SIGTERM and check it shuts down cleanly. Once with a data dir (SQLite) and once with
+//! `--database-url` (PostgreSQL).
 
 // Test helpers outside `#[test]` functions fail loudly on purpose.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+use common::postgres::TestDatabase;
+use common::{Backend, on_both_backends};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -22,15 +27,62 @@ const CHEAP_ARGON2: [&str; 6] = [
     "1",
 ];
 
+/// Where the binary keeps its data: a data dir, or a PostgreSQL database of the test's own.
+struct Storage {
+    /// The flag and its value: `--data-dir DIR` or `--database-url URL`.
+    flag: [OsString; 2],
+    /// The same as an environment variable.
+    env: (&'static str, OsString),
+    _dir: tempfile::TempDir,
+    _database: Option<TestDatabase>,
+}
+
+impl Storage {
+    async fn new(backend: Backend) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        match backend {
+            Backend::Sqlite => {
+                let data = dir.path().join("data").into_os_string();
+                Self {
+                    flag: ["--data-dir".into(), data.clone()],
+                    env: ("ALYZE_SERVER_DATA_DIR", data),
+                    _dir: dir,
+                    _database: None,
+                }
+            }
+            Backend::Postgres => {
+                let database = TestDatabase::create().await;
+                let url = OsString::from(database.url());
+                Self {
+                    flag: ["--database-url".into(), url.clone()],
+                    env: ("ALYZE_DATABASE_URL", url),
+                    _dir: dir,
+                    _database: Some(database),
+                }
+            }
+        }
+    }
+
+    /// The binary with the storage flag, and none of the caller's storage variables.
+    fn command(&self) -> Command {
+        let mut command = bare();
+        command.args(&self.flag);
+        command
+    }
+}
+
+/// The binary without the storage variables a developer's shell may have set.
+fn bare() -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .env_remove("ALYZE_SERVER_DATA_DIR")
+        .env_remove("ALYZE_DATABASE_URL");
+    command
+}
+
 /// Runs an admin subcommand with `--json`; its parsed output.
-fn admin(data_dir: &Path, args: &[&str]) -> Value {
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--json")
-        .args(args)
-        .output()
-        .unwrap();
+fn admin(storage: &Storage, args: &[&str]) -> Value {
+    let out = storage.command().arg("--json").args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -49,10 +101,8 @@ impl Drop for Server {
     }
 }
 
-#[tokio::test]
-async fn admin_subcommands_then_serve_enrol_and_stop() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+async fn admin_subcommands_then_serve_enrol_and_stop(backend: Backend) {
+    let data = Storage::new(backend).await;
 
     let clinic = admin(&data, &["create-clinic", "--name", "North"]);
     let clinic_id = clinic["clinic_id"].as_str().unwrap();
@@ -72,9 +122,8 @@ async fn admin_subcommands_then_serve_enrol_and_stop() {
     assert!((167..=168).contains(&days), "{days} hours");
 
     // The password comes on standard input, never as an argument.
-    let mut staff = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(&data)
+    let mut staff = data
+        .command()
         .args(["--json", "create-staff", "--clinic", clinic_id])
         .args(["--email", "grace@north.example", "--role", "admin"])
         .args(CHEAP_ARGON2)
@@ -99,18 +148,17 @@ async fn admin_subcommands_then_serve_enrol_and_stop() {
     let staff: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(staff["role"], "admin");
 
-    // A second member in the same clinic, through the environment variable path for the data dir.
-    let out = Command::new(BIN)
-        .env("ALYZE_SERVER_DATA_DIR", &data)
+    // A second member in the same clinic, with the storage named by its environment variable.
+    let out = bare()
+        .env(data.env.0, &data.env.1)
         .args(["create-member", "--clinic", clinic_id, "--name", "Bob"])
         .output()
         .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("member "));
 
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(&data)
+    let mut child = data
+        .command()
         .args(["--listen", "127.0.0.1:0", "--json"])
         .args(CHEAP_ARGON2)
         .stdout(Stdio::piped())
@@ -189,12 +237,10 @@ async fn admin_subcommands_then_serve_enrol_and_stop() {
     assert!(status.success(), "{status}");
 }
 
-#[test]
-fn bad_input_fails_with_a_message_and_no_password_argument_exists() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path())
+async fn bad_input_fails_with_a_message_and_no_password_argument_exists(backend: Backend) {
+    let storage = Storage::new(backend).await;
+    let out = storage
+        .command()
         .args([
             "create-member",
             "--clinic",
@@ -207,9 +253,8 @@ fn bad_input_fails_with_a_message_and_no_password_argument_exists() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("clinic not found"));
 
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path())
+    let out = storage
+        .command()
         .args(["create-staff", "--clinic", "c", "--email", "a@b.example"])
         .args(["--role", "admin", "--password", "secret"])
         .output()
@@ -217,12 +262,11 @@ fn bad_input_fails_with_a_message_and_no_password_argument_exists() {
     assert!(!out.status.success());
 
     // The password from the environment variable: too short is refused, long enough is taken.
-    let clinic = admin(dir.path(), &["create-clinic", "--name", "North"]);
+    let clinic = admin(&storage, &["create-clinic", "--name", "North"]);
     let clinic_id = clinic["clinic_id"].as_str().unwrap();
     let create_staff = |password: &str| {
-        Command::new(BIN)
-            .arg("--data-dir")
-            .arg(dir.path())
+        storage
+            .command()
             .args([
                 "create-staff",
                 "--clinic",
@@ -248,12 +292,48 @@ fn bad_input_fails_with_a_message_and_no_password_argument_exists() {
     // The address is taken now.
     let again = create_staff("long enough password");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
 
-    let out = Command::new(BIN)
+#[test]
+fn storage_must_be_named_once_and_a_database_url_is_never_echoed() {
+    let out = bare()
         .args(["create-clinic", "--name", "x"])
-        .env_remove("ALYZE_SERVER_DATA_DIR")
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--data-dir"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--data-dir") && stderr.contains("--database-url"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = bare()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--database-url", "postgres://u@127.0.0.1:1/x"])
+        .args(["create-clinic", "--name", "x"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
+
+    // Nothing listens on port 1, and `notaport` is no port: both fail, and the password stays
+    // out of the message.
+    for url in [
+        "postgres://u:s3cret-pw@127.0.0.1:1/x",
+        "postgres://u:s3cret-pw@127.0.0.1:notaport/x",
+    ] {
+        let out = bare()
+            .env("ALYZE_DATABASE_URL", url)
+            .args(["create-clinic", "--name", "x"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("PostgreSQL"), "{stderr}");
+        assert!(!stderr.contains("s3cret-pw"), "{stderr}");
+    }
 }
+
+on_both_backends!(
+    admin_subcommands_then_serve_enrol_and_stop,
+    bad_input_fails_with_a_message_and_no_password_argument_exists,
+);

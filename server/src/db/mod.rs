@@ -1,9 +1,14 @@
 //! Storage behind one type, `Db`, so handlers never see which database holds the data. SQLite
-//! (`sqlite`) is the embedded default; PostgreSQL becomes a second variant later, with the same
-//! methods and its own migrations. Each method is one unit of work and one transaction: what must
-//! happen together (a code spent and the device it enrols; a staff read and its audit row) happens
-//! inside one call. Times are ms since the Unix epoch (`crate::clock`).
+//! (`sqlite`) is the embedded default; PostgreSQL (`postgres`) is the second variant, with the same
+//! methods, the same semantics and its own migrations. Each method is one unit of work and one
+//! transaction: what must happen together (a code spent and the device it enrols; a staff read and
+//! its audit row) happens inside one call. Times are ms since the Unix epoch (`crate::clock`).
+//!
+//! What both backends decide the same way from the rows they read lives here, once: who a token
+//! family belongs to (`Principal::of_family`), what a presented refresh token leads to
+//! (`RefreshStep::of`), and a staff member's credentials (`StaffCredentials::from_row`).
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::path::Path;
@@ -20,6 +25,16 @@ pub enum DbError {
     /// The database refused or failed a statement.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL refused or failed a statement, or could not be reached. Shown without the
+    /// server's DETAIL and HINT lines, which may quote the row's values (`postgres::describe`).
+    #[error("postgres: {}", postgres::describe(.0))]
+    Postgres(#[from] tokio_postgres::Error),
+    /// The PostgreSQL URL could not be parsed (the text never quotes it: it may hold a password).
+    #[error("the database URL is not valid (expected postgres://user:password@host:port/dbname)")]
+    InvalidUrl,
+    /// No PostgreSQL connection could be had from the pool (timed out, or the pool is closed).
+    #[error("postgres connection pool: {0}")]
+    Pool(String),
     /// The database file or its folder could not be made.
     #[error("data dir: {0}")]
     Io(#[from] std::io::Error),
@@ -136,10 +151,86 @@ pub struct MemberSummary {
     pub created_at: String,
 }
 
+impl Principal {
+    /// The holder of a token family from its row: a member's device or a staff member (with the
+    /// staff member's clinic). `None` for a row that is neither, which the schema's CHECK forbids.
+    pub(crate) fn of_family(
+        member_id: Option<String>,
+        device_id: Option<String>,
+        staff_id: Option<String>,
+        staff_clinic_id: Option<String>,
+    ) -> Option<Self> {
+        match (member_id, device_id, staff_id, staff_clinic_id) {
+            (Some(member_id), Some(device_id), None, _) => Some(Self::Member {
+                member_id,
+                device_id,
+            }),
+            (None, None, Some(staff_id), Some(clinic_id)) => Some(Self::Staff {
+                staff_id,
+                clinic_id,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// What to do with a presented refresh token, from its row and its family's: both backends read
+/// the same columns and must decide alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefreshStep {
+    /// Refuse it and change nothing: its login was revoked, or it expired.
+    Refuse,
+    /// It was spent already: a replay, so revoke its whole family.
+    RevokeFamily,
+    /// Spend it and issue the next pair in its family.
+    Rotate,
+}
+
+impl RefreshStep {
+    /// The decision for a token expiring at `expires_at`, spent at `rotated_at`, of a family
+    /// revoked at `revoked_at`. A revoked family wins over reuse: there is nothing left to
+    /// revoke. Reuse wins over expiry: a replayed token is a theft signal even when late.
+    pub(crate) fn of(
+        expires_at: i64,
+        rotated_at: Option<i64>,
+        revoked_at: Option<i64>,
+        now: i64,
+    ) -> Self {
+        if revoked_at.is_some() {
+            Self::Refuse
+        } else if rotated_at.is_some() {
+            Self::RevokeFamily
+        } else if expires_at <= now {
+            Self::Refuse
+        } else {
+            Self::Rotate
+        }
+    }
+}
+
+impl StaffCredentials {
+    /// From a `staff` row; `None` for a role this build does not know (fails closed).
+    pub(crate) fn from_row(
+        staff_id: String,
+        clinic_id: String,
+        role: &str,
+        password_hash: String,
+    ) -> Option<Self> {
+        Some(Self {
+            staff_id,
+            clinic_id,
+            role: StaffRole::parse(role)?,
+            password_hash,
+        })
+    }
+}
+
 /// The server's storage.
 pub enum Db {
     /// One SQLite file (WAL), the embedded default.
     Sqlite(sqlite::SqliteDb),
+    /// A PostgreSQL database (or a Postgres-compatible distributed engine) through a pool.
+    Postgres(postgres::PostgresDb),
 }
 
 impl Db {
@@ -149,10 +240,22 @@ impl Db {
         Ok(Self::Sqlite(sqlite::SqliteDb::open_in(data_dir)?))
     }
 
+    /// Connects to PostgreSQL at `url` (`postgres://user:password@host:port/dbname`, or libpq's
+    /// `key=value` form) with a pool of at most `pool_size` connections, and brings the schema up
+    /// to date. Fails when the database cannot be reached.
+    pub async fn connect_postgres(url: &str, pool_size: usize) -> Result<Self, DbError> {
+        // The parser's reasons may quote a character of the URL, which may be the password's.
+        let config: tokio_postgres::Config = url.parse().map_err(|_| DbError::InvalidUrl)?;
+        Ok(Self::Postgres(
+            postgres::PostgresDb::connect(config, pool_size).await?,
+        ))
+    }
+
     /// Adds a clinic; returns its id.
     pub async fn create_clinic(&self, name: String, now: i64) -> Result<String, DbError> {
         match self {
             Self::Sqlite(db) => db.create_clinic(name, now).await,
+            Self::Postgres(db) => db.create_clinic(name, now).await,
         }
     }
 
@@ -172,6 +275,10 @@ impl Db {
                 db.create_staff(clinic_id, email, role, password_hash, now)
                     .await
             }
+            Self::Postgres(db) => {
+                db.create_staff(clinic_id, email, role, password_hash, now)
+                    .await
+            }
         }
     }
 
@@ -184,6 +291,7 @@ impl Db {
     ) -> Result<String, DbError> {
         match self {
             Self::Sqlite(db) => db.create_member(clinic_id, display_name, now).await,
+            Self::Postgres(db) => db.create_member(clinic_id, display_name, now).await,
         }
     }
 
@@ -197,6 +305,10 @@ impl Db {
     ) -> Result<(), DbError> {
         match self {
             Self::Sqlite(db) => {
+                db.create_enrolment_code(member_id, code, now, expires_at)
+                    .await
+            }
+            Self::Postgres(db) => {
                 db.create_enrolment_code(member_id, code, now, expires_at)
                     .await
             }
@@ -214,6 +326,7 @@ impl Db {
     ) -> Result<Option<Enrolled>, DbError> {
         match self {
             Self::Sqlite(db) => db.enrol(code, device_name, tokens, now).await,
+            Self::Postgres(db) => db.enrol(code, device_name, tokens, now).await,
         }
     }
 
@@ -226,6 +339,7 @@ impl Db {
     ) -> Result<Refresh, DbError> {
         match self {
             Self::Sqlite(db) => db.refresh(refresh, tokens, now).await,
+            Self::Postgres(db) => db.refresh(refresh, tokens, now).await,
         }
     }
 
@@ -236,6 +350,7 @@ impl Db {
     ) -> Result<Option<StaffCredentials>, DbError> {
         match self {
             Self::Sqlite(db) => db.staff_credentials(email).await,
+            Self::Postgres(db) => db.staff_credentials(email).await,
         }
     }
 
@@ -248,6 +363,7 @@ impl Db {
     ) -> Result<(), DbError> {
         match self {
             Self::Sqlite(db) => db.start_staff_session(staff_id, tokens, now).await,
+            Self::Postgres(db) => db.start_staff_session(staff_id, tokens, now).await,
         }
     }
 
@@ -259,6 +375,7 @@ impl Db {
     ) -> Result<Option<Principal>, DbError> {
         match self {
             Self::Sqlite(db) => db.authenticate(access, now).await,
+            Self::Postgres(db) => db.authenticate(access, now).await,
         }
     }
 
@@ -269,6 +386,7 @@ impl Db {
     ) -> Result<Option<MemberProfile>, DbError> {
         match self {
             Self::Sqlite(db) => db.member_profile(member_id).await,
+            Self::Postgres(db) => db.member_profile(member_id).await,
         }
     }
 
@@ -281,6 +399,7 @@ impl Db {
     ) -> Result<Vec<MemberSummary>, DbError> {
         match self {
             Self::Sqlite(db) => db.clinic_members(staff_id, clinic_id, now).await,
+            Self::Postgres(db) => db.clinic_members(staff_id, clinic_id, now).await,
         }
     }
 
@@ -295,6 +414,73 @@ impl Db {
     ) -> Result<Option<MemberProfile>, DbError> {
         match self {
             Self::Sqlite(db) => db.clinic_member(staff_id, clinic_id, member_id, now).await,
+            Self::Postgres(db) => db.clinic_member(staff_id, clinic_id, member_id, now).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn some(s: &str) -> Option<String> {
+        Some(s.to_owned())
+    }
+
+    #[test]
+    fn a_family_belongs_to_a_device_or_a_staff_member_never_both() {
+        assert_eq!(
+            Principal::of_family(some("m"), some("d"), None, None),
+            Some(Principal::Member {
+                member_id: "m".into(),
+                device_id: "d".into()
+            })
+        );
+        assert_eq!(
+            Principal::of_family(None, None, some("s"), some("c")),
+            Some(Principal::Staff {
+                staff_id: "s".into(),
+                clinic_id: "c".into()
+            })
+        );
+        assert_eq!(
+            Principal::of_family(some("m"), some("d"), some("s"), some("c")),
+            None
+        );
+        assert_eq!(Principal::of_family(some("m"), None, None, None), None);
+        // A staff family whose staff row is gone (no clinic) gives no one.
+        assert_eq!(Principal::of_family(None, None, some("s"), None), None);
+    }
+
+    #[test]
+    fn refresh_steps() {
+        let now = 1_000;
+        assert_eq!(RefreshStep::of(2_000, None, None, now), RefreshStep::Rotate);
+        assert_eq!(RefreshStep::of(now, None, None, now), RefreshStep::Refuse);
+        assert_eq!(
+            RefreshStep::of(2_000, Some(900), None, now),
+            RefreshStep::RevokeFamily
+        );
+        // A replay is a theft signal even after expiry.
+        assert_eq!(
+            RefreshStep::of(500, Some(400), None, now),
+            RefreshStep::RevokeFamily
+        );
+        // A revoked login stays revoked; nothing more to do.
+        assert_eq!(
+            RefreshStep::of(2_000, Some(900), Some(950), now),
+            RefreshStep::Refuse
+        );
+        assert_eq!(
+            RefreshStep::of(2_000, None, Some(950), now),
+            RefreshStep::Refuse
+        );
+    }
+
+    #[test]
+    fn unknown_roles_give_no_credentials() {
+        let of = |role: &str| StaffCredentials::from_row("s".into(), "c".into(), role, "h".into());
+        assert_eq!(of("admin").map(|c| c.role), Some(StaffRole::Admin));
+        assert!(of("owner").is_none());
     }
 }

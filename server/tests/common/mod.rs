@@ -1,13 +1,21 @@
 //! A real server on a loopback port in this process (`app::serve` on 127.0.0.1:0, the same path as
-//! the binary's), a data dir of its own, an HTTP client, and shortcuts to set up clinics, staff,
-//! members and codes through the admin functions the subcommands use.
+//! the binary's), a database of its own on either backend, an HTTP client, and shortcuts to set up
+//! clinics, staff, members and codes through the admin functions the subcommands use.
+//!
+//! Every test runs on both backends: `on_both_backends!` turns each `async fn NAME(backend)` into
+//! the tests `NAME::sqlite` and `NAME::postgres`. The PostgreSQL ones need a server to make
+//! databases on (`postgres::TestDatabase`); when none is configured they are reported as ignored,
+//! except in CI, where they run and fail.
 
 #![allow(dead_code)] // Each test file uses a different part of this.
+#![allow(unused_macros, unused_imports)] // Likewise for the macro.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::PathBuf;
+pub mod postgres;
+
 use std::time::Duration;
 
+use alyze_server::db::sqlite::FILE_NAME;
 use alyze_server::settings::{Argon2Settings, RateLimitSettings};
 use alyze_server::tenancy::StaffRole;
 use alyze_server::{AppState, Db, Settings, admin};
@@ -29,18 +37,70 @@ pub fn settings() -> Settings {
     }
 }
 
+/// Which storage a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite in a temporary data dir.
+    Sqlite,
+    /// A fresh PostgreSQL database on the server `ALYZE_TEST_DATABASE_URL` names.
+    Postgres,
+}
+
+/// Turns each `async fn NAME(backend: Backend)` of the calling file into two tests, `NAME::sqlite`
+/// and `NAME::postgres`. The PostgreSQL test is ignored (with the reason shown by `cargo test`)
+/// unless the build saw `ALYZE_TEST_DATABASE_URL` or `CI` (`server/build.rs`): in CI it runs,
+/// and fails without a database, so a missing PostgreSQL never passes as a skipped test.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(crate::common::Backend::Sqlite).await
+            }
+
+            #[tokio::test]
+            #[cfg_attr(
+                not(alyze_postgres_tests),
+                ignore = "no PostgreSQL: set ALYZE_TEST_DATABASE_URL (see scripts/test-postgres)"
+            )]
+            async fn postgres() {
+                super::$name(crate::common::Backend::Postgres).await
+            }
+        }
+    )+};
+}
+pub(crate) use on_both_backends;
+
+/// Where a test server keeps its data; dropped (the PostgreSQL database too) with the server.
+enum Storage {
+    Sqlite(tempfile::TempDir),
+    Postgres(postgres::TestDatabase),
+}
+
 pub struct TestServer {
     pub url: String,
     pub state: AppState,
     pub http: reqwest::Client,
-    dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
+    // Last: dropped after the server has been told to stop.
+    storage: Storage,
 }
 
 impl TestServer {
-    pub async fn start(settings: Settings) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open_sqlite_in(dir.path()).unwrap();
+    pub async fn start(backend: Backend, settings: Settings) -> Self {
+        let (db, storage) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                (
+                    Db::open_sqlite_in(dir.path()).unwrap(),
+                    Storage::Sqlite(dir),
+                )
+            }
+            Backend::Postgres => {
+                let database = postgres::TestDatabase::create().await;
+                (database.connect().await, Storage::Postgres(database))
+            }
+        };
         let state = AppState::new(db, settings).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -52,8 +112,8 @@ impl TestServer {
             url,
             state,
             http: reqwest::Client::new(),
-            dir,
             stop: Some(stop),
+            storage,
         }
     }
 
@@ -61,9 +121,46 @@ impl TestServer {
         self.state.db()
     }
 
-    /// The SQLite file, for checks that go around the API on purpose.
-    pub fn db_file(&self) -> PathBuf {
-        self.dir.path().join(alyze_server::db::sqlite::FILE_NAME)
+    /// Runs `sql` on a connection of its own, around the API on purpose (to try what the server
+    /// never does); the database's error text when it refuses.
+    pub async fn execute_directly(&self, sql: &str) -> Result<(), String> {
+        match &self.storage {
+            Storage::Sqlite(dir) => {
+                let conn = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
+                conn.execute_batch(sql).map_err(|e| e.to_string())
+            }
+            Storage::Postgres(database) => {
+                let client = database.client().await;
+                client.batch_execute(sql).await.map_err(|e| {
+                    e.as_db_error()
+                        .map_or_else(|| e.to_string(), |db| db.message().to_owned())
+                })
+            }
+        }
+    }
+
+    /// The audit log, read directly: (staff id, member id, action) in the order written.
+    pub async fn audit_rows(&self) -> Vec<(String, String, String)> {
+        let sql = "SELECT staff_id, member_id, action FROM audit_log ORDER BY id";
+        match &self.storage {
+            Storage::Sqlite(dir) => {
+                let conn = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
+                let mut stmt = conn.prepare(sql).unwrap();
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            }
+            Storage::Postgres(database) => database
+                .client()
+                .await
+                .query(sql, &[])
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect(),
+        }
     }
 
     pub async fn clinic(&self, name: &str) -> String {

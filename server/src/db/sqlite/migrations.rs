@@ -1,7 +1,8 @@
 //! Versioned schema migrations for SQLite. Each version runs once, in its own transaction together
 //! with its row in `schema_migrations`, so a crash mid-migration leaves the previous version
 //! intact. A table (rather than `PRAGMA user_version`) records the versions because PostgreSQL's
-//! migrations will use the same table. Never edit a released migration: add the next one.
+//! migrations (`db/postgres/migrations.rs`) use the same table and the same version numbers.
+//! Never edit a released migration: add the next one, to both backends.
 
 use rusqlite::{Connection, OptionalExtension};
 

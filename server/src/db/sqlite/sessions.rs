@@ -5,9 +5,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::SqliteDb;
 use crate::auth::token::SecretHash;
-use crate::db::{DbError, Enrolled, NewTokens, Principal, Refresh, StaffCredentials};
+use crate::db::{DbError, Enrolled, NewTokens, Principal, Refresh, RefreshStep, StaffCredentials};
 use crate::random;
-use crate::tenancy::StaffRole;
 
 impl SqliteDb {
     pub(crate) async fn enrol(
@@ -100,22 +99,21 @@ impl SqliteDb {
             let Some((family_id, expires_at, rotated_at, revoked_at)) = found else {
                 return Ok(Refresh::Invalid);
             };
-            if revoked_at.is_some() {
-                return Ok(Refresh::Invalid);
-            }
-            if rotated_at.is_some() {
-                // A spent refresh token came back: either the client or a thief holds a copy,
-                // and the server cannot tell which. End the login for both (RFC 9700, 4.14.2).
-                tx.execute(
-                    "UPDATE token_families SET revoked_at = ?2
-                     WHERE id = ?1 AND revoked_at IS NULL",
-                    (&family_id, now),
-                )?;
-                tx.commit()?;
-                return Ok(Refresh::Reused);
-            }
-            if expires_at <= now {
-                return Ok(Refresh::Invalid);
+            match RefreshStep::of(expires_at, rotated_at, revoked_at, now) {
+                RefreshStep::Refuse => return Ok(Refresh::Invalid),
+                RefreshStep::RevokeFamily => {
+                    // A spent refresh token came back: either the client or a thief holds a
+                    // copy, and the server cannot tell which. End the login for both (RFC 9700,
+                    // 4.14.2).
+                    tx.execute(
+                        "UPDATE token_families SET revoked_at = ?2
+                         WHERE id = ?1 AND revoked_at IS NULL",
+                        (&family_id, now),
+                    )?;
+                    tx.commit()?;
+                    return Ok(Refresh::Reused);
+                }
+                RefreshStep::Rotate => {}
             }
             // Conditional on `rotated_at IS NULL` so that, on an engine without a single writer,
             // two concurrent refreshes cannot both succeed.
@@ -153,12 +151,7 @@ impl SqliteDb {
                 )
                 .optional()?;
             Ok(row.and_then(|(staff_id, clinic_id, role, password_hash)| {
-                Some(StaffCredentials {
-                    staff_id,
-                    clinic_id,
-                    role: StaffRole::parse(&role)?,
-                    password_hash,
-                })
+                StaffCredentials::from_row(staff_id, clinic_id, &role, password_hash)
             }))
         })
         .await
@@ -234,15 +227,7 @@ fn principal_of_family(conn: &Connection, family_id: &str) -> Result<Option<Prin
             },
         )
         .optional()?;
-    Ok(match row {
-        Some((Some(member_id), Some(device_id), None, _)) => Some(Principal::Member {
-            member_id,
-            device_id,
-        }),
-        Some((None, None, Some(staff_id), Some(clinic_id))) => Some(Principal::Staff {
-            staff_id,
-            clinic_id,
-        }),
-        _ => None,
-    })
+    Ok(row.and_then(|(member_id, device_id, staff_id, clinic_id)| {
+        Principal::of_family(member_id, device_id, staff_id, clinic_id)
+    }))
 }
