@@ -16,6 +16,7 @@ mod profile;
 mod readiness;
 mod reminders;
 mod summary;
+mod sync;
 mod trends;
 
 use std::path::PathBuf;
@@ -62,6 +63,10 @@ enum Command {
     Reminders(reminders::RemindersArgs),
     /// Log a recovery session (sauna, cold plunge, ...) and see the week's adherence.
     Log(log::LogArgs),
+    /// Enrol this data directory with the clinic's server, with the one-time code from the clinic.
+    Enrol(sync::EnrolArgs),
+    /// Send what is new here to the clinic's server and receive what changed there.
+    Sync(sync::SyncArgs),
 }
 
 impl Cli {
@@ -90,6 +95,8 @@ fn main() -> ExitCode {
         Command::Plan(args) => cli.data_dir().and_then(|dir| plan::run(args, &dir)),
         Command::Reminders(args) => cli.data_dir().and_then(|dir| reminders::run(args, &dir)),
         Command::Log(args) => cli.data_dir().and_then(|dir| log::run(args, &dir)),
+        Command::Enrol(args) => cli.data_dir().and_then(|dir| sync::enrol(args, &dir)),
+        Command::Sync(args) => cli.data_dir().and_then(|dir| sync::run(args, &dir)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -13,6 +13,7 @@
 //! run that stops leaves everything as it was after its last settled step: the next run carries
 //! on from there.
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -66,11 +67,11 @@ pub enum SyncProgress {
 
 /// Runs the protocol for the device whose credentials `credentials` holds, against `client`.
 pub async fn sync(
-    store: &mut Store,
+    store: &Mutex<Store>,
     client: &ServerClient,
-    credentials: &mut dyn CredentialStore,
+    credentials: &mut (dyn CredentialStore + Send),
     settings: &SyncSettings,
-    progress: &mut dyn FnMut(SyncProgress),
+    progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<SyncReport, SyncError> {
     let mut session = Session {
         credentials: credentials.load()?.ok_or(SyncError::NotEnrolled)?,
@@ -89,7 +90,7 @@ pub async fn sync(
                 what: "the server asked for a second resync in one run",
             });
         }
-        store.reset_sync()?;
+        lock(store).reset_sync()?;
         report.resynced = true;
     }
 }
@@ -97,7 +98,7 @@ pub async fn sync(
 /// The credentials, where they are kept, and the server.
 struct Session<'a> {
     credentials: Credentials,
-    keeper: &'a mut dyn CredentialStore,
+    keeper: &'a mut (dyn CredentialStore + Send),
     client: &'a ServerClient,
     settings: &'a SyncSettings,
 }
@@ -175,14 +176,14 @@ impl Session<'_> {
 
 /// Pushes until the outbox is empty.
 async fn push_all(
-    store: &mut Store,
+    store: &Mutex<Store>,
     session: &mut Session<'_>,
     report: &mut SyncReport,
-    progress: &mut dyn FnMut(SyncProgress),
+    progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<(), SyncError> {
     let mut done = 0;
     loop {
-        let ops = store.sync_ops(session.settings.batch_ops)?;
+        let ops = lock(store).sync_ops(session.settings.batch_ops)?;
         if ops.is_empty() {
             return Ok(());
         }
@@ -232,24 +233,24 @@ async fn push_all(
                 (result.op_id, outcome)
             })
             .collect();
-        store.settle_ops(&outcomes)?;
+        lock(store).settle_ops(&outcomes)?;
         done += ops.len() as u64;
         progress(SyncProgress::Pushed {
             done,
-            remaining: store.sync_backlog()?,
+            remaining: lock(store).sync_backlog()?,
         });
     }
 }
 
 /// Pulls pages until the server has no more; `false` when the server asked for a resync.
 async fn pull_all(
-    store: &mut Store,
+    store: &Mutex<Store>,
     session: &mut Session<'_>,
     report: &mut SyncReport,
-    progress: &mut dyn FnMut(SyncProgress),
+    progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<bool, SyncError> {
     loop {
-        let position = store.pull_position()?;
+        let position = lock(store).pull_position()?;
         let request = PullRequest {
             epoch: position.epoch,
             cursor: position.cursor,
@@ -274,13 +275,15 @@ async fn pull_all(
                 what: "a page whose cursor goes back",
             });
         }
-        let applied = apply_changes(store, &session.credentials.device_id, &page.changes)?;
+        let mut store = lock(store);
+        let applied = apply_changes(&mut store, &session.credentials.device_id, &page.changes)?;
         report.pulled += u64::from(applied.applied);
         report.skipped += u64::from(applied.skipped);
         report.unreadable += u64::from(applied.unreadable);
         if let Some(cursor) = page.cursor {
             store.save_pull_position(&page.epoch, cursor)?;
         }
+        drop(store);
         progress(SyncProgress::Pulled {
             done: report.pulled + report.skipped + report.unreadable,
         });
@@ -293,6 +296,13 @@ async fn pull_all(
             });
         }
     }
+}
+
+/// The store, locked for one step: never across a request, so the app can read and write it
+/// while a sync waits on the network. A panic elsewhere while holding it leaves a store whose
+/// transactions rolled back, so the lock is taken over rather than refused.
+fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The wire form of a queued op.
@@ -321,6 +331,41 @@ fn backoff(settings: &SyncSettings, attempt: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The FFI spawns a run on its multi-threaded runtime: the future must be `Send`.
+    #[test]
+    fn a_run_can_move_between_threads() {
+        struct Nowhere;
+        impl CredentialStore for Nowhere {
+            fn load(&self) -> Result<Option<Credentials>, super::super::CredentialError> {
+                Ok(None)
+            }
+            fn save(&mut self, _: &Credentials) -> Result<(), super::super::CredentialError> {
+                Ok(())
+            }
+        }
+        fn send<T: Send>(_: T) {}
+        let store = Mutex::new(Store::open_in_memory().expect("opens"));
+        let client =
+            ServerClient::new("http://127.0.0.1:9", &SyncSettings::default()).expect("a client");
+        let mut keeper = Nowhere;
+        send(sync(
+            &store,
+            &client,
+            &mut keeper,
+            &SyncSettings::default(),
+            &mut |_| {},
+        ));
+        // And a device that never enrolled is told so before anything is sent.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let settings = SyncSettings::default();
+        let mut quiet = |_| {};
+        let run = sync(&store, &client, &mut keeper, &settings, &mut quiet);
+        assert!(matches!(runtime.block_on(run), Err(SyncError::NotEnrolled)));
+    }
 
     #[test]
     fn backoff_grows_to_its_cap_and_stays_under_it() {

@@ -10,7 +10,8 @@
 //! - [`apply`]: a pulled page into the store.
 //! - [`settings`]: batch sizes, retries and timeouts.
 //!
-//! The store stays synchronous: each of its calls is one short transaction between two requests.
+//! The store stays synchronous: the run takes its lock for one short transaction at a time, never
+//! across a request, so the app keeps using it while a sync waits on the network.
 
 pub mod apply;
 pub mod client;

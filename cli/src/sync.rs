@@ -1,0 +1,197 @@
+//! `alyze enrol` and `alyze sync`: this data directory as a member's device of a clinic server.
+//!
+//! `enrol --server URL --code CODE` enrols with the one-time code the clinic gave the member and
+//! keeps the server URL, the member and device ids and the tokens in `<data dir>/credentials.json`,
+//! created readable by its owner only (mode 0600) and replaced atomically whenever the server
+//! rotates the tokens. A directory already enrolled is refused unless `--replace` is given.
+//!
+//! `sync` runs the protocol (`alyze_core::sync::sync`, `docs/sync.md`): everything stored here
+//! that the server does not have yet is pushed, then what changed on the server (the clinic's
+//! prescription and settings, lab results, the member's other device) is pulled into the store.
+//! Text: the counts; `--json`: the core's report (`pushed`, `duplicates`, `conflicts`, `rejected`,
+//! `pulled`, `skipped`, `unreadable`, `resynced`). An interrupted sync loses nothing: the next one
+//! carries on.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use alyze_core::sync::{
+    CredentialError, CredentialStore, Credentials, ServerClient, SyncReport, SyncSettings, sync,
+};
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use serde_json::json;
+
+use crate::data_file;
+use crate::prescription;
+
+/// The credentials' file name in the data directory.
+pub const CREDENTIALS_FILE: &str = "credentials.json";
+
+/// Arguments of `alyze enrol`.
+#[derive(Debug, Args)]
+pub struct EnrolArgs {
+    /// The clinic server's URL, e.g. https://clinic.example.
+    #[arg(long, value_name = "URL")]
+    server: String,
+    /// The one-time enrolment code from the clinic.
+    #[arg(long, value_name = "CODE")]
+    code: String,
+    /// How this device shows in the clinic's list of the member's devices.
+    #[arg(long, value_name = "NAME", default_value = "alyze command line")]
+    device_name: String,
+    /// Enrol again although this data directory is already enrolled.
+    #[arg(long)]
+    replace: bool,
+}
+
+/// Arguments of `alyze sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The credentials in a private file of the data directory.
+pub struct CredentialsFile {
+    path: PathBuf,
+}
+
+impl CredentialsFile {
+    /// The credentials file of `data_dir`.
+    pub fn new(data_dir: &Path) -> Self {
+        Self {
+            path: data_dir.join(CREDENTIALS_FILE),
+        }
+    }
+}
+
+impl CredentialStore for CredentialsFile {
+    fn load(&self) -> Result<Option<Credentials>, CredentialError> {
+        let text = match fs::read_to_string(&self.path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(CredentialError {
+                    reason: format!("reading {CREDENTIALS_FILE}: {}", e.kind()),
+                });
+            }
+        };
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|_| CredentialError {
+                reason: format!("{CREDENTIALS_FILE} is damaged: enrol again with --replace"),
+            })
+    }
+
+    fn save(&mut self, credentials: &Credentials) -> Result<(), CredentialError> {
+        let text = serde_json::to_string_pretty(credentials).map_err(|_| CredentialError {
+            reason: "laying out the credentials".into(),
+        })?;
+        data_file::write_private(&self.path, &text).map_err(|e| CredentialError {
+            reason: format!("saving {CREDENTIALS_FILE}: {}", e.root_cause()),
+        })
+    }
+}
+
+/// Runs `alyze enrol` in `data_dir`.
+pub fn enrol(args: &EnrolArgs, data_dir: &Path) -> Result<()> {
+    let mut file = CredentialsFile::new(data_dir);
+    if let Some(existing) = file.load()?
+        && !args.replace
+    {
+        bail!(
+            "this data directory is already enrolled with {} (member {}): pass --replace to enrol again",
+            existing.server_url,
+            existing.member_id
+        );
+    }
+    let client = ServerClient::new(&args.server, &SyncSettings::default())?;
+    let credentials = runtime()?.block_on(client.enrol(&args.code, &args.device_name))?;
+    file.save(&credentials)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Enrolled with {} as member {} (device {}). Run alyze sync to send and receive data.",
+        credentials.server_url, credentials.member_id, credentials.device_id
+    )?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Runs `alyze sync` in `data_dir`.
+pub fn run(args: &SyncArgs, data_dir: &Path) -> Result<()> {
+    let mut file = CredentialsFile::new(data_dir);
+    let credentials = file.load()?.ok_or_else(|| {
+        anyhow::anyhow!("not enrolled: run alyze enrol --server URL --code CODE first")
+    })?;
+    let settings = SyncSettings::default();
+    let client = ServerClient::new(&credentials.server_url, &settings)?;
+    let store = std::sync::Mutex::new(prescription::create_store(data_dir)?);
+    let report = runtime()?
+        .block_on(sync(&store, &client, &mut file, &settings, &mut |_| {}))
+        .context("sync stopped")?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&to_json(&report))?)?;
+    } else {
+        writeln!(out, "{}", to_text(&report))?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A runtime for one command: the client's requests run on this thread.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the network runtime")
+}
+
+fn to_json(report: &SyncReport) -> serde_json::Value {
+    json!({
+        "pushed": report.pushed,
+        "duplicates": report.duplicates,
+        "conflicts": report.conflicts,
+        "rejected": report.rejected,
+        "pulled": report.pulled,
+        "skipped": report.skipped,
+        "unreadable": report.unreadable,
+        "resynced": report.resynced,
+    })
+}
+
+fn to_text(report: &SyncReport) -> String {
+    let mut text = format!(
+        "Sent {} change{} ({} already on the server), received {}.",
+        report.pushed + report.duplicates + report.conflicts,
+        if report.pushed + report.duplicates + report.conflicts == 1 {
+            ""
+        } else {
+            "s"
+        },
+        report.duplicates,
+        report.pulled
+    );
+    if report.rejected > 0 {
+        text.push_str(&format!(
+            " The server refused {} change{} for good.",
+            report.rejected,
+            if report.rejected == 1 { "" } else { "s" }
+        ));
+    }
+    if report.unreadable > 0 {
+        text.push_str(&format!(
+            " {} received change{} could not be read (a newer app may be needed).",
+            report.unreadable,
+            if report.unreadable == 1 { "" } else { "s" }
+        ));
+    }
+    if report.resynced {
+        text.push_str(" The server asked for a full resync, which is done.");
+    }
+    text
+}
