@@ -128,6 +128,20 @@ pub enum AlyzeError {
     /// No prescription is saved yet: nothing to plan or count against.
     #[error("no prescription yet: the clinic's prescription has not been synced or entered")]
     NoPrescription,
+    /// This device is not enrolled, its enrolment code was refused, or the server signed it out:
+    /// the member enrols (again) with a code from the clinic.
+    #[error("{reason}")]
+    NotEnrolled {
+        /// Which of those, in fixed words.
+        reason: String,
+    },
+    /// A sync or enrolment stopped: the server could not be reached or answered outside the
+    /// protocol, or the credential store failed. Nothing settled is lost; sync again later.
+    #[error("sync stopped: {reason}")]
+    SyncFailed {
+        /// What happened, in fixed words (never a token).
+        reason: String,
+    },
     /// The file given to the import is not an Apple Health export.
     #[error("not an Apple Health export: {reason}")]
     NotAnExport {

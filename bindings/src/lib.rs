@@ -8,9 +8,10 @@
 //! or a whole night in, one report out; and the member's store ([`store::AlyzeStore`]): a whole
 //! platform batch in, daily summaries out, an export imported with progress and cancellation, a
 //! day's readiness or a range's readiness and trends out, the clinic's prescription in, planned
-//! days and their reminders out, a logged session in and the week's adherence out.
-//! Calls are synchronous (the shells call them off the main thread); nothing here is async yet, so
-//! there is no runtime.
+//! days and their reminders out, a logged session in and the week's adherence out; and sync with
+//! the clinic server ([`sync`]): enrolment and a sync run, async on the crate's own runtime.
+//! Calls are synchronous (the shells call them off the main thread) except the network ones in
+//! [`sync`], which are async and run on the one tokio runtime this crate owns.
 //!
 //! Counts and positions are `u32` on this side (UniFFI has no `usize`); [`hrv`] converts them in
 //! one place. Bindings are generated from the built library by `scripts/bindings`, never committed.
@@ -27,6 +28,7 @@ pub mod samples;
 pub mod sleep;
 pub mod store;
 pub mod summary;
+pub mod sync;
 pub mod workout;
 
 pub use error::AlyzeError;

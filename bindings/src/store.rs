@@ -170,6 +170,11 @@ impl AlyzeStore {
 impl AlyzeStore {
     /// The store, also after a panic in another call: every write is one transaction that rolls
     /// back when dropped unfinished, so a poisoned lock still guards a consistent database.
+    /// The store's mutex, for a sync run that locks it one step at a time.
+    pub(crate) fn store(&self) -> &Mutex<Store> {
+        &self.store
+    }
+
     pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -1,0 +1,272 @@
+//! Sync with the clinic server across the FFI: enrolment and a sync run as async calls (Swift
+//! `async`, Kotlin `suspend`, Python `await`), with progress and cancellation.
+//!
+//! The calls run on the crate's own tokio runtime ([`runtime`]): the foreign future only awaits a
+//! task spawned there, and dropping it (the shell cancels: Swift task cancellation, Kotlin
+//! coroutine cancellation) aborts the task through [`AbortOnDrop`]. A cancelled run stops at its
+//! next await; every step it completed is settled in the store, so the next run carries on.
+//!
+//! The tokens never live in the core: the shell passes a [`CredentialKeeper`] (Keychain on iOS,
+//! Keystore-encrypted storage on Android) that the core reads at the start and writes at once on
+//! every token rotation.
+
+use std::sync::{Arc, OnceLock};
+
+use alyze_core::sync::{
+    CredentialError, CredentialStore, Credentials, ServerClient, SyncError, SyncProgress,
+    SyncReport, SyncSettings, sync,
+};
+use tokio::runtime::Runtime;
+use tokio::task::JoinHandle;
+
+use crate::AlyzeError;
+use crate::store::AlyzeStore;
+
+/// What enrolment gives, as the shell stores it (in the Keychain or Keystore: the tokens are
+/// secrets).
+#[derive(Clone, PartialEq, uniffi::Record)]
+pub struct FfiCredentials {
+    /// The server's base URL.
+    pub server_url: String,
+    /// The member.
+    pub member_id: String,
+    /// This device.
+    pub device_id: String,
+    /// The access token.
+    pub access_token: String,
+    /// The refresh token.
+    pub refresh_token: String,
+    /// When the access token expires, epoch ms.
+    pub access_expires_at_ms: i64,
+}
+
+impl std::fmt::Debug for FfiCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FfiCredentials")
+            .field("server_url", &self.server_url)
+            .field("member_id", &self.member_id)
+            .field("device_id", &self.device_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The shell's secure storage of the credentials.
+#[uniffi::export(with_foreign)]
+pub trait CredentialKeeper: Send + Sync {
+    /// The saved credentials, `None` before enrolment or after sign-out.
+    fn load(&self) -> Result<Option<FfiCredentials>, AlyzeError>;
+    /// Replaces the saved credentials. Called at once on every token rotation: the old refresh
+    /// token is spent, so a failure here means enrolling again later.
+    fn save(&self, credentials: FfiCredentials) -> Result<(), AlyzeError>;
+}
+
+/// Progress of a sync run.
+#[uniffi::export(with_foreign)]
+pub trait SyncListener: Send + Sync {
+    /// A batch was pushed: `pushed` ops so far, about `remaining` changes left.
+    fn on_pushed(&self, pushed: u64, remaining: u64);
+    /// A page was pulled and applied: `pulled` changes so far.
+    fn on_pulled(&self, pulled: u64);
+}
+
+/// What a sync run did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FfiSyncReport {
+    /// Ops the server applied.
+    pub pushed: u64,
+    /// Ops it had applied before, or that changed nothing.
+    pub duplicates: u64,
+    /// Stale check-in revisions kept in the history only.
+    pub conflicts: u64,
+    /// Ops refused for good.
+    pub rejected: u64,
+    /// Pulled changes written to the store.
+    pub pulled: u64,
+    /// Pulled changes not applied (this device's own, newer here, derived here).
+    pub skipped: u64,
+    /// Pulled changes that could not be read.
+    pub unreadable: u64,
+    /// Whether the server asked for a full resync, which was done.
+    pub resynced: bool,
+}
+
+#[uniffi::export]
+impl AlyzeStore {
+    /// Enrols this device with the clinic's one-time `code` at `server_url`, and saves the
+    /// credentials through `keeper`. Returns the member's id.
+    pub async fn enrol(
+        self: Arc<Self>,
+        server_url: String,
+        code: String,
+        device_name: String,
+        keeper: Arc<dyn CredentialKeeper>,
+    ) -> Result<String, AlyzeError> {
+        spawn(async move {
+            let client = ServerClient::new(&server_url, &SyncSettings::default())?;
+            let credentials = client.enrol(&code, &device_name).await?;
+            keeper.save(credentials.clone().into())?;
+            Ok(credentials.member_id)
+        })
+        .await
+    }
+
+    /// Runs the sync protocol: pushes what is new here, pulls what changed on the server.
+    /// Cancelling the call stops the run at its next step; nothing settled is lost.
+    pub async fn sync(
+        self: Arc<Self>,
+        keeper: Arc<dyn CredentialKeeper>,
+        listener: Arc<dyn SyncListener>,
+    ) -> Result<FfiSyncReport, AlyzeError> {
+        spawn(async move {
+            let mut keeper = Keeper(keeper);
+            let credentials = keeper
+                .load()
+                .map_err(SyncError::from)?
+                .ok_or(SyncError::NotEnrolled)?;
+            let settings = SyncSettings::default();
+            let client = ServerClient::new(&credentials.server_url, &settings)?;
+            let mut progress = |step: SyncProgress| match step {
+                SyncProgress::Pushed { done, remaining } => listener.on_pushed(done, remaining),
+                SyncProgress::Pulled { done } => listener.on_pulled(done),
+            };
+            let report = sync(self.store(), &client, &mut keeper, &settings, &mut progress).await?;
+            Ok(report.into())
+        })
+        .await
+    }
+}
+
+/// The FFI's runtime: two worker threads (network waits, not computation), made on first use.
+fn runtime() -> Result<&'static Runtime, AlyzeError> {
+    static RUNTIME: OnceLock<Option<Runtime>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name("alyze-sync")
+                .enable_all()
+                .build()
+                .ok()
+        })
+        .as_ref()
+        .ok_or_else(|| AlyzeError::SyncFailed {
+            reason: "the network runtime could not start".to_owned(),
+        })
+}
+
+/// Runs `task` on [`runtime`] and awaits it; dropping the returned future aborts the task.
+async fn spawn<T: Send + 'static>(
+    task: impl Future<Output = Result<T, AlyzeError>> + Send + 'static,
+) -> Result<T, AlyzeError> {
+    let mut handle = AbortOnDrop(runtime()?.spawn(task));
+    match (&mut handle.0).await {
+        Ok(result) => result,
+        Err(_) => Err(AlyzeError::SyncFailed {
+            reason: "the sync task stopped".to_owned(),
+        }),
+    }
+}
+
+/// A task handle that aborts its task when dropped (the foreign caller cancelled).
+struct AbortOnDrop<T>(JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The shell's keeper as the core's credential store.
+struct Keeper(Arc<dyn CredentialKeeper>);
+
+impl CredentialStore for Keeper {
+    fn load(&self) -> Result<Option<Credentials>, CredentialError> {
+        self.0
+            .load()
+            .map(|c| c.map(Into::into))
+            .map_err(|e| CredentialError {
+                reason: e.to_string(),
+            })
+    }
+
+    fn save(&mut self, credentials: &Credentials) -> Result<(), CredentialError> {
+        self.0
+            .save(credentials.clone().into())
+            .map_err(|e| CredentialError {
+                reason: e.to_string(),
+            })
+    }
+}
+
+impl From<Credentials> for FfiCredentials {
+    fn from(c: Credentials) -> Self {
+        Self {
+            server_url: c.server_url,
+            member_id: c.member_id,
+            device_id: c.device_id,
+            access_token: c.access_token,
+            refresh_token: c.refresh_token,
+            access_expires_at_ms: c.access_expires_at_ms,
+        }
+    }
+}
+
+impl From<FfiCredentials> for Credentials {
+    fn from(c: FfiCredentials) -> Self {
+        Self {
+            server_url: c.server_url,
+            member_id: c.member_id,
+            device_id: c.device_id,
+            access_token: c.access_token,
+            refresh_token: c.refresh_token,
+            access_expires_at_ms: c.access_expires_at_ms,
+        }
+    }
+}
+
+impl From<SyncReport> for FfiSyncReport {
+    fn from(r: SyncReport) -> Self {
+        Self {
+            pushed: r.pushed,
+            duplicates: r.duplicates,
+            conflicts: r.conflicts,
+            rejected: r.rejected,
+            pulled: r.pulled,
+            skipped: r.skipped,
+            unreadable: r.unreadable,
+            resynced: r.resynced,
+        }
+    }
+}
+
+impl From<SyncError> for AlyzeError {
+    fn from(error: SyncError) -> Self {
+        match error {
+            SyncError::Store(e) => e.into(),
+            e @ (SyncError::NotEnrolled | SyncError::CodeRefused | SyncError::SignedOut) => {
+                Self::NotEnrolled {
+                    reason: e.to_string(),
+                }
+            }
+            e @ SyncError::InvalidUrl => Self::InvalidArgument {
+                name: "server_url".to_owned(),
+                reason: e.to_string(),
+            },
+            e @ (SyncError::Network { .. }
+            | SyncError::Server { .. }
+            | SyncError::Protocol { .. }
+            | SyncError::Credentials(_)) => Self::SyncFailed {
+                reason: e.to_string(),
+            },
+        }
+    }
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for AlyzeError {
+    fn from(_: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        // The foreign exception's text is not kept: it may quote anything.
+        Self::SyncFailed {
+            reason: "the app's credential store or listener failed unexpectedly".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,87 @@
+// Sync seen from Kotlin: the async exports as suspend functions on the crate's own runtime, the
+// credential keeper and the progress listener implemented in Kotlin, typed exceptions, and
+// cancellation: a coroutine cancelled while the server does not answer ends at once. Whole syncs
+// against the real server are in the whole-system tests; these prove the surface.
+package alyze
+
+import java.net.ServerSocket
+import java.nio.file.Path
+import kotlin.time.Duration.Companion.seconds
+import kotlinx.coroutines.async
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withTimeout
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.api.io.TempDir
+import uniffi.alyze.AlyzeException
+import uniffi.alyze.AlyzeStore
+import uniffi.alyze.CredentialKeeper
+import uniffi.alyze.FfiCredentials
+import uniffi.alyze.SyncListener
+
+/** What the Android shell keeps in Keystore-encrypted storage; here, memory. */
+private class MemoryKeeper(var saved: FfiCredentials? = null) : CredentialKeeper {
+    override fun load(): FfiCredentials? = saved
+    override fun save(credentials: FfiCredentials) {
+        saved = credentials
+    }
+}
+
+private object Silent : SyncListener {
+    override fun onPushed(pushed: ULong, remaining: ULong) {}
+    override fun onPulled(pulled: ULong) {}
+}
+
+class SyncBindingsTest {
+    @TempDir
+    lateinit var dir: Path
+
+    private fun store() = AlyzeStore.open(dir.resolve("alyze.db").toString())
+
+    @Test
+    fun `a device that never enrolled is told so`() = runBlocking {
+        store().use { store ->
+            val error = assertThrows<AlyzeException.NotEnrolled> {
+                runBlocking { store.sync(MemoryKeeper(), Silent) }
+            }
+            assertTrue(error.reason.contains("enrol"), error.reason)
+        }
+    }
+
+    @Test
+    fun `enrolment names a bad URL and survives a server that is not there`() = runBlocking {
+        store().use { store ->
+            val keeper = MemoryKeeper()
+            assertThrows<AlyzeException.InvalidArgument> {
+                runBlocking { store.enrol("ftp://clinic", "CODE", "test", keeper) }
+            }
+            // A port nobody listens on: refused at once, reported without the code.
+            val port = ServerSocket(0).use { it.localPort }
+            val error = assertThrows<AlyzeException.SyncFailed> {
+                runBlocking { store.enrol("http://127.0.0.1:$port", "SECRET-CODE", "test", keeper) }
+            }
+            assertTrue(!error.reason.contains("SECRET"), error.reason)
+            assertTrue(keeper.saved == null)
+        }
+    }
+
+    @Test
+    fun `a sync cancelled while the server is silent ends at once`() = runBlocking {
+        // A server that accepts connections and never answers.
+        ServerSocket(0).use { silent ->
+            val keeper = MemoryKeeper(
+                FfiCredentials("http://127.0.0.1:${silent.localPort}", "member", "device", "access", "refresh", Long.MAX_VALUE),
+            )
+            store().use { store ->
+                val run = async { runCatching { store.sync(keeper, Silent) } }
+                delay(300)
+                assertTrue(run.isActive, "the run waits on the server")
+                withTimeout(5.seconds) { run.cancelAndJoin() }
+                assertTrue(run.isCancelled)
+            }
+        }
+    }
+}
