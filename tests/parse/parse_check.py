@@ -45,6 +45,14 @@ KNOWN_GRAMMAR_GAPS: list[tuple[str, re.Pattern[str], str, str]] = [
         "0.7 cannot attach an attribute across `#endif` (valid Swift 5.8+)",
     ),
     (
+        "swift",
+        re.compile(r"let writeReturn = \{ (?P<gap>\(\)) \}"),
+        " ",
+        "UniFFI's Swift for a foreign trait method returning nothing writes the empty tuple as a "
+        "closure's body (`{ () }`, valid Swift); tree-sitter-swift 0.7.4 cannot parse a bare `()` "
+        "there",
+    ),
+    (
         "kotlin",
         re.compile(
             r"(?m)^[ \t]*\*/(?P<gap>[ \t])"

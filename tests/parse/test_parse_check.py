@@ -55,6 +55,12 @@ def test_known_grammar_gaps_keep_positions_and_hide_nothing_else():
     glued = "class C : I {\n    fun a() {\n    }\n\n    /**\n     * Doc.\n     */override fun b(): Int {\n        return 1\n    }\n}\n"
     assert not parse_check.syntax_problems(glued, "kotlin")
     assert parse_check.syntax_problems(glued + "fun c( {\n", "kotlin")[0].line == 11
+    unit = "func f() {\n    let writeReturn = { () }\n    writeReturn()\n}\n"
+    assert not parse_check.syntax_problems(unit, "swift")
+    assert parse_check.syntax_problems(unit + "func g( {\n", "swift")[0].line == 5
+    # Only the generated closure is excused, not an empty tuple written elsewhere by hand.
+    other = "let x = { () }\n"
+    assert parse_check.neutralise_known_gaps(other, "swift") == other
     # Only a doc comment that closes a line of its own is excused, not code before `fun`.
     inline = "val x = 1 /* c */ fun b() {\n}\n"
     assert parse_check.neutralise_known_gaps(inline, "kotlin") == inline
