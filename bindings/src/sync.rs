@@ -12,15 +12,17 @@
 
 use std::sync::{Arc, OnceLock};
 
+use alyze_core::readiness::MemberProfile;
 use alyze_core::sync::{
-    CredentialError, CredentialStore, Credentials, ServerClient, SyncError, SyncProgress,
-    SyncReport, SyncSettings, sync,
+    CredentialError, CredentialStore, Credentials, DerivedDays, ServerClient, SyncError,
+    SyncProgress, SyncReport, SyncSettings, sync,
 };
 use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 
 use crate::AlyzeError;
-use crate::store::AlyzeStore;
+use crate::readiness_settings::FfiReadinessSettings;
+use crate::store::{AlyzeStore, date};
 
 /// What enrolment gives, as the shell stores it (in the Keychain or Keystore: the tokens are
 /// secrets).
@@ -112,11 +114,23 @@ impl AlyzeStore {
 
     /// Runs the sync protocol: pushes what is new here, pulls what changed on the server.
     /// Cancelling the call stops the run at its next step; nothing settled is lost.
+    ///
+    /// The summaries and readiness of the days up to `today` (`YYYY-MM-DD`, member-local) that
+    /// changed are sent too, assessed with `profile` and `settings` as [`AlyzeStore::readiness`]
+    /// does, so the clinic sees what the member saw.
     pub async fn sync(
         self: Arc<Self>,
+        today: String,
+        profile: MemberProfile,
+        settings: FfiReadinessSettings,
         keeper: Arc<dyn CredentialKeeper>,
         listener: Arc<dyn SyncListener>,
     ) -> Result<FfiSyncReport, AlyzeError> {
+        let derived = DerivedDays {
+            profile,
+            history: settings.to_core()?,
+            through: date("today", &today)?,
+        };
         spawn(async move {
             let mut keeper = Keeper(keeper);
             let credentials = keeper
@@ -129,7 +143,15 @@ impl AlyzeStore {
                 SyncProgress::Pushed { done, remaining } => listener.on_pushed(done, remaining),
                 SyncProgress::Pulled { done } => listener.on_pulled(done),
             };
-            let report = sync(self.store(), &client, &mut keeper, &settings, &mut progress).await?;
+            let report = sync(
+                self.store(),
+                &client,
+                &mut keeper,
+                &settings,
+                Some(&derived),
+                &mut progress,
+            )
+            .await?;
             Ok(report.into())
         })
         .await
@@ -253,6 +275,7 @@ impl From<SyncError> for AlyzeError {
                 reason: e.to_string(),
             },
             e @ (SyncError::Network { .. }
+            | SyncError::Derived { .. }
             | SyncError::Server { .. }
             | SyncError::Protocol { .. }
             | SyncError::Credentials(_)) => Self::SyncFailed {

@@ -6,7 +6,9 @@
 //! rotates the tokens. A directory already enrolled is refused unless `--replace` is given.
 //!
 //! `sync` runs the protocol (`alyze_core::sync::sync`, `docs/sync.md`): everything stored here
-//! that the server does not have yet is pushed, then what changed on the server (the clinic's
+//! that the server does not have yet is pushed, with the last two weeks' daily summaries and
+//! readiness (today in `--tz`, else the system's zone; the profile of `profile.json`) when they
+//! changed, then what changed on the server (the clinic's
 //! prescription and settings, lab results, the member's other device) is pulled into the store.
 //! Text: the counts; `--json`: the core's report (`pushed`, `duplicates`, `conflicts`, `rejected`,
 //! `pulled`, `skipped`, `unreadable`, `resynced`). An interrupted sync loses nothing: the next one
@@ -16,8 +18,10 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use alyze_core::readiness::HistorySettings;
 use alyze_core::sync::{
-    CredentialError, CredentialStore, Credentials, ServerClient, SyncReport, SyncSettings, sync,
+    CredentialError, CredentialStore, Credentials, DerivedDays, ServerClient, SyncReport,
+    SyncSettings, sync,
 };
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -25,6 +29,7 @@ use serde_json::json;
 
 use crate::data_file;
 use crate::prescription;
+use crate::profile::{self, ProfileArgs};
 
 /// The credentials' file name in the data directory.
 pub const CREDENTIALS_FILE: &str = "credentials.json";
@@ -49,6 +54,9 @@ pub struct EnrolArgs {
 /// Arguments of `alyze sync`.
 #[derive(Debug, Args)]
 pub struct SyncArgs {
+    /// The member's zone, an IANA name such as Europe/Berlin, for "today". Default: the system's.
+    #[arg(long, value_name = "ZONE", value_parser = crate::plan::parse_zone)]
+    tz: Option<chrono_tz::Tz>,
     /// Print the report as one JSON object.
     #[arg(long)]
     json: bool,
@@ -130,8 +138,21 @@ pub fn run(args: &SyncArgs, data_dir: &Path) -> Result<()> {
     let settings = SyncSettings::default();
     let client = ServerClient::new(&credentials.server_url, &settings)?;
     let store = std::sync::Mutex::new(prescription::create_store(data_dir)?);
+    let zone = crate::plan::resolve_zone(args.tz)?;
+    let derived = DerivedDays {
+        profile: profile::resolve(&ProfileArgs::default(), data_dir)?.profile,
+        history: HistorySettings::default(),
+        through: crate::plan::today(zone),
+    };
     let report = runtime()?
-        .block_on(sync(&store, &client, &mut file, &settings, &mut |_| {}))
+        .block_on(sync(
+            &store,
+            &client,
+            &mut file,
+            &settings,
+            Some(&derived),
+            &mut |_| {},
+        ))
         .context("sync stopped")?;
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -19,6 +19,7 @@ use chrono::Utc;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde_json::Value;
+use sha1::{Digest, Sha1};
 use uuid::Uuid;
 
 use super::Store;
@@ -93,6 +94,32 @@ impl Store {
                 .map_err(|e| StoreError::sqlite("queueing changes", &e))?;
         }
         Ok(ops)
+    }
+
+    /// Queues a document the phone derives (`collection` `daily_summary` or `readiness`, `id`
+    /// the local date) when its JSON differs from the one last queued under that id; returns
+    /// whether it was queued. One transaction.
+    pub fn queue_document(&mut self, collection: &str, id: &str, body: &Value) -> Result<bool> {
+        let text = json_of(body, "sync_outbox.body")?;
+        let hash = Sha1::digest(text.as_bytes()).to_vec();
+        let tx = self.write_transaction()?;
+        let fail = |e: rusqlite::Error| StoreError::sqlite("queueing a document", &e);
+        let sent: Option<Vec<u8>> = tx
+            .prepare_cached("SELECT hash FROM sync_document_sent WHERE collection = ?1 AND id = ?2")
+            .and_then(|mut s| s.query_row([collection, id], |row| row.get(0)).optional())
+            .map_err(fail)?;
+        if sent.as_deref() == Some(hash.as_slice()) {
+            return Ok(false);
+        }
+        push(&tx, collection, id, Some(body.clone()))?;
+        tx.prepare_cached(
+            "INSERT INTO sync_document_sent (collection, id, hash) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (collection, id) DO UPDATE SET hash = excluded.hash",
+        )
+        .and_then(|mut s| s.execute(params![collection, id, hash]))
+        .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(true)
     }
 
     /// Settles pushed ops by the server's answers, in one transaction: answered ops leave the
@@ -231,7 +258,7 @@ impl Store {
             "UPDATE sync_state SET epoch = NULL, cursor = NULL, sample_mark = 0; \
              INSERT OR IGNORE INTO sync_changed_record (kind, id) \
              SELECT kind, id FROM record WHERE stream NOT LIKE 'sync:%'; \
-             DELETE FROM sync_changed_sample;",
+             DELETE FROM sync_changed_sample; DELETE FROM sync_document_sent;",
         )
         .and_then(|()| tx.commit())
         .map_err(|e| StoreError::sqlite("resetting sync", &e))

@@ -133,6 +133,12 @@
 //!
 //! Existing data starts unqueued (`sample_mark` 0 and every record noted), so the first sync
 //! pushes it all.
+//!
+//! # Schema version 9
+//!
+//! `sync_document_sent`: for the documents the phone derives and pushes (a day's summary and
+//! readiness, `docs/sync.md`), the SHA-1 of the JSON last queued per (collection, id), so a sync
+//! queues a day again only when it changed.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction};
@@ -141,7 +147,7 @@ use super::error::{Result, StoreError};
 use super::quantity::key_of_text_id;
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -467,6 +473,16 @@ INSERT INTO sync_changed_record (kind, id)
 SELECT kind, id FROM record WHERE stream NOT LIKE 'sync:%';
 ";
 
+/// Version 8 to 9: what derived documents were last queued (module doc, "Schema version 9").
+const V9: &str = "
+CREATE TABLE sync_document_sent (
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    hash BLOB NOT NULL,
+    PRIMARY KEY (collection, id)
+) STRICT, WITHOUT ROWID;
+";
+
 /// Registers `alyze_quantity_key(id TEXT, from_platform INTEGER) -> BLOB` on `conn`, the key a
 /// quantity sample stored under text id `id` has from schema version 3 on
 /// ([`key_of_text_id`]). It fails (and with it the migration, which then leaves the file at
@@ -576,6 +592,7 @@ mod tests {
             "sync_anchor",
             "sync_changed_record",
             "sync_changed_sample",
+            "sync_document_sent",
             "sync_outbox",
             "sync_rejected",
             "sync_state",

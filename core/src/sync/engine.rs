@@ -1,5 +1,6 @@
 //! [`sync`]: one run of the sync protocol (`docs/sync.md`) for an enrolled device.
 //!
+//! 0. With [`DerivedDays`], the days' summaries and readiness that changed are queued.
 //! 1. Push: the outbox, batch after batch, until nothing is queued; each answer settles its ops
 //!    (rejected ones are set aside and never block the queue).
 //! 2. Pull: pages from the saved cursor until the server has no more; each page is applied, then
@@ -16,7 +17,8 @@
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{Days, NaiveDate, Utc};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::SyncError;
@@ -25,7 +27,9 @@ use super::client::{Failure, Pulled, ServerClient};
 use super::credentials::{CredentialStore, Credentials};
 use super::settings::SyncSettings;
 use super::wire::{OpStatus, PullRequest, PushOp, PushRequest};
+use crate::readiness::{HistorySettings, MemberProfile, readiness_history};
 use crate::store::{OpOutcome, Store, SyncOp};
+use crate::summary::daily_summaries;
 
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,14 +69,32 @@ pub enum SyncProgress {
     },
 }
 
+/// The days whose summary and readiness the phone pushes for the clinic to see, as the member
+/// saw them.
+#[derive(Debug, Clone)]
+pub struct DerivedDays {
+    /// The member's profile the readiness is assessed with.
+    pub profile: MemberProfile,
+    /// How summaries and readiness are computed.
+    pub history: HistorySettings,
+    /// The last day (the member's today); the run looks at [`SyncSettings::derived_days`] days
+    /// up to it and queues only those whose summary or readiness changed since last queued.
+    pub through: NaiveDate,
+}
+
 /// Runs the protocol for the device whose credentials `credentials` holds, against `client`.
+/// With `derived`, the summary and readiness of those days are queued first when they changed.
 pub async fn sync(
     store: &Mutex<Store>,
     client: &ServerClient,
     credentials: &mut (dyn CredentialStore + Send),
     settings: &SyncSettings,
+    derived: Option<&DerivedDays>,
     progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<SyncReport, SyncError> {
+    if let Some(days) = derived {
+        queue_derived(&mut lock(store), days, settings.derived_days)?;
+    }
     let mut session = Session {
         credentials: credentials.load()?.ok_or(SyncError::NotEnrolled)?,
         keeper: credentials,
@@ -298,6 +320,38 @@ async fn pull_all(
     }
 }
 
+/// Queues the days' summaries and readiness that changed since they were last queued.
+fn queue_derived(store: &mut Store, days: &DerivedDays, count: u32) -> Result<(), SyncError> {
+    let from = days
+        .through
+        .checked_sub_days(Days::new(u64::from(count.saturating_sub(1))))
+        .ok_or(SyncError::Derived {
+            what: "a date outside the calendar",
+        })?;
+    let summaries =
+        daily_summaries(store, from, days.through, &days.history.summary).map_err(|_| {
+            SyncError::Derived {
+                what: "the daily summaries",
+            }
+        })?;
+    let readiness = readiness_history(store, from, days.through, &days.profile, &days.history)
+        .map_err(|_| SyncError::Derived { what: "readiness" })?;
+    let encode = |value: Result<Value, serde_json::Error>| {
+        value.map_err(|_| SyncError::Derived {
+            what: "laying out a day",
+        })
+    };
+    for summary in &summaries {
+        let body = encode(serde_json::to_value(summary))?;
+        store.queue_document("daily_summary", &summary.date.to_string(), &body)?;
+    }
+    for day in &readiness.days {
+        let body = encode(serde_json::to_value(day))?;
+        store.queue_document("readiness", &day.date.to_string(), &body)?;
+    }
+    Ok(())
+}
+
 /// The store, locked for one step: never across a request, so the app can read and write it
 /// while a sync waits on the network. A panic elsewhere while holding it leaves a store whose
 /// transactions rolled back, so the lock is taken over rather than refused.
@@ -354,6 +408,7 @@ mod tests {
             &client,
             &mut keeper,
             &SyncSettings::default(),
+            None,
             &mut |_| {},
         ));
         // And a device that never enrolled is told so before anything is sent.
@@ -363,7 +418,7 @@ mod tests {
             .expect("a runtime");
         let settings = SyncSettings::default();
         let mut quiet = |_| {};
-        let run = sync(&store, &client, &mut keeper, &settings, &mut quiet);
+        let run = sync(&store, &client, &mut keeper, &settings, None, &mut quiet);
         assert!(matches!(runtime.block_on(run), Err(SyncError::NotEnrolled)));
     }
 

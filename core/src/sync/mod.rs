@@ -22,7 +22,7 @@ pub mod wire;
 
 pub use client::ServerClient;
 pub use credentials::{CredentialError, CredentialStore, Credentials};
-pub use engine::{SyncProgress, SyncReport, sync};
+pub use engine::{DerivedDays, SyncProgress, SyncReport, sync};
 pub use settings::SyncSettings;
 
 use crate::store::StoreError;
@@ -63,6 +63,12 @@ pub enum SyncError {
     #[error("the clinic server answered outside the protocol: {what}")]
     Protocol {
         /// What was wrong.
+        what: &'static str,
+    },
+    /// The days' summaries or readiness to push could not be computed.
+    #[error("could not compute {what} to send")]
+    Derived {
+        /// What.
         what: &'static str,
     },
     /// The store failed.

@@ -25,6 +25,10 @@ pub struct SyncSettings {
     /// Refresh the access token when it expires within this many ms. Default 60 000: clock skew
     /// and a request in flight.
     pub refresh_margin_ms: i64,
+    /// Days up to today whose summary and readiness a run sends when they changed. Default 14:
+    /// late data (a watch synced days later) still reaches the clinic, for a member who syncs at
+    /// least every two weeks, at the cost of assessing 14 days per run (a few ms).
+    pub derived_days: u32,
 }
 
 impl Default for SyncSettings {
@@ -38,6 +42,7 @@ impl Default for SyncSettings {
             connect_timeout_ms: 10_000,
             request_timeout_ms: 60_000,
             refresh_margin_ms: 60_000,
+            derived_days: 14,
         }
     }
 }

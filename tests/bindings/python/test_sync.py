@@ -39,7 +39,8 @@ def free_port():
 def test_a_device_that_never_enrolled_is_told_so(tmp_path):
     store = alyze.AlyzeStore.open(str(tmp_path / "alyze.db"))
     with pytest.raises(alyze.AlyzeError.NotEnrolled):
-        asyncio.run(store.sync(MemoryKeeper(), Silent()))
+        asyncio.run(store.sync("2026-03-04", alyze.MemberProfile(sex=alyze.Sex.FEMALE),
+                               alyze.default_readiness_settings(), MemoryKeeper(), Silent()))
 
 
 def test_enrolment_errors_name_the_url_and_never_the_code(tmp_path):

@@ -295,6 +295,50 @@ fn a_reset_forgets_the_cursor_and_queues_everything_written_here_again() {
     assert_eq!(ids, ["quantity_sample", "recovery_session"]);
 }
 
+#[test]
+fn a_derived_document_is_queued_only_when_it_changed() {
+    let mut store = Store::open_in_memory().expect("opens");
+    let day = serde_json::json!({"date": "2026-03-04", "score": 71});
+    assert!(
+        store
+            .queue_document("readiness", "2026-03-04", &day)
+            .expect("queues")
+    );
+    assert!(
+        !store
+            .queue_document("readiness", "2026-03-04", &day)
+            .expect("queues")
+    );
+    let ops = drain(&mut store);
+    assert_eq!(ops.len(), 1);
+    assert_eq!(ops[0].body.as_ref(), Some(&day));
+    assert!(
+        !store
+            .queue_document("readiness", "2026-03-04", &day)
+            .expect("queues")
+    );
+    let later = serde_json::json!({"date": "2026-03-04", "score": 64});
+    assert!(
+        store
+            .queue_document("readiness", "2026-03-04", &later)
+            .expect("queues")
+    );
+    // Another collection under the same id is its own document.
+    assert!(
+        store
+            .queue_document("daily_summary", "2026-03-04", &day)
+            .expect("queues")
+    );
+    // After a reset everything is sent again.
+    drain(&mut store);
+    store.reset_sync().expect("resets");
+    assert!(
+        store
+            .queue_document("readiness", "2026-03-04", &later)
+            .expect("queues")
+    );
+}
+
 /// One step of a member's phone for the convergence property.
 #[derive(Debug, Clone)]
 enum Step {

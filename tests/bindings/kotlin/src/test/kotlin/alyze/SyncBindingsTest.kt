@@ -20,7 +20,10 @@ import uniffi.alyze.AlyzeException
 import uniffi.alyze.AlyzeStore
 import uniffi.alyze.CredentialKeeper
 import uniffi.alyze.FfiCredentials
+import uniffi.alyze.MemberProfile
+import uniffi.alyze.Sex
 import uniffi.alyze.SyncListener
+import uniffi.alyze.defaultReadinessSettings
 
 /** What the Android shell keeps in Keystore-encrypted storage; here, memory. */
 private class MemoryKeeper(var saved: FfiCredentials? = null) : CredentialKeeper {
@@ -45,7 +48,7 @@ class SyncBindingsTest {
     fun `a device that never enrolled is told so`() = runBlocking {
         store().use { store ->
             val error = assertThrows<AlyzeException.NotEnrolled> {
-                runBlocking { store.sync(MemoryKeeper(), Silent) }
+                runBlocking { store.sync("2026-03-04", MemberProfile(Sex.FEMALE), defaultReadinessSettings(), MemoryKeeper(), Silent) }
             }
             assertTrue(error.reason.contains("enrol"), error.reason)
         }
@@ -76,7 +79,7 @@ class SyncBindingsTest {
                 FfiCredentials("http://127.0.0.1:${silent.localPort}", "member", "device", "access", "refresh", Long.MAX_VALUE),
             )
             store().use { store ->
-                val run = async { runCatching { store.sync(keeper, Silent) } }
+                val run = async { runCatching { store.sync("2026-03-04", MemberProfile(Sex.FEMALE), defaultReadinessSettings(), keeper, Silent) } }
                 delay(300)
                 assertTrue(run.isActive, "the run waits on the server")
                 withTimeout(5.seconds) { run.cancelAndJoin() }
