@@ -88,6 +88,9 @@ pub struct FfiSyncReport {
     pub skipped: u64,
     /// Pulled changes that could not be read.
     pub unreadable: u64,
+    /// Records deleted here because the server no longer has them (deleted while this device was
+    /// away longer than the server keeps tombstones).
+    pub swept: u64,
     /// Whether the server asked for a full resync, which was done.
     pub resynced: bool,
 }
@@ -256,6 +259,7 @@ impl From<SyncReport> for FfiSyncReport {
             pulled: r.pulled,
             skipped: r.skipped,
             unreadable: r.unreadable,
+            swept: r.swept,
             resynced: r.resynced,
         }
     }

@@ -11,7 +11,7 @@
 //! changed, then what changed on the server (the clinic's
 //! prescription and settings, lab results, the member's other device) is pulled into the store.
 //! Text: the counts; `--json`: the core's report (`pushed`, `duplicates`, `conflicts`, `rejected`,
-//! `pulled`, `skipped`, `unreadable`, `resynced`). An interrupted sync loses nothing: the next one
+//! `pulled`, `skipped`, `unreadable`, `swept`, `resynced`). An interrupted sync loses nothing: the next one
 //! carries on.
 
 use std::fs;
@@ -181,6 +181,7 @@ fn to_json(report: &SyncReport) -> serde_json::Value {
         "pulled": report.pulled,
         "skipped": report.skipped,
         "unreadable": report.unreadable,
+        "swept": report.swept,
         "resynced": report.resynced,
     })
 }

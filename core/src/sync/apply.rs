@@ -12,6 +12,9 @@
 //!   (a newer server);
 //! - its body is not a valid record: counted as unreadable, never blocking the page.
 
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
 use super::wire::Change;
@@ -55,6 +58,49 @@ pub fn apply_changes(
         }
     }
     Ok(applied)
+}
+
+/// After a full pull (from no cursor: the first sync, or a resync), tombstones what the store
+/// holds from earlier pulls that the server no longer has: records deleted on the server while
+/// this device was away longer than the server keeps tombstones. `seen` lists, per collection, the
+/// ids of the live records the full pull brought. Only rows on `sync:` streams are looked at: what
+/// this device wrote is its own, and is pushed again instead. Returns how many were swept.
+pub fn sweep_unseen(
+    store: &mut Store,
+    seen: &BTreeMap<String, Vec<String>>,
+) -> Result<usize, StoreError> {
+    let none = Vec::new();
+    let ids = |collection: &str| seen.get(collection).unwrap_or(&none);
+    let (from, to) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+    let mut swept = store.sweep_quantities(
+        &format!("sync:{SAMPLE_COLLECTION}"),
+        ids(SAMPLE_COLLECTION),
+        from,
+        to,
+        None,
+    )?;
+    swept += sweep_kind::<HeartbeatSeries>(store, "heartbeat_series", ids)?;
+    swept += sweep_kind::<SleepSession>(store, "sleep_session", ids)?;
+    swept += sweep_kind::<Workout>(store, "workout", ids)?;
+    swept += sweep_kind::<CheckIn>(store, "check_in", ids)?;
+    swept += sweep_kind::<RecoverySession>(store, "recovery_session", ids)?;
+    swept += sweep_kind::<LabResult>(store, "lab_result", ids)?;
+    swept += sweep_kind::<TrainingSession>(store, "training_session", ids)?;
+    Ok(swept)
+}
+
+fn sweep_kind<'a, K: Record>(
+    store: &mut Store,
+    collection: &str,
+    ids: impl Fn(&str) -> &'a Vec<String>,
+) -> Result<usize, StoreError> {
+    store.sweep::<K>(
+        &format!("sync:{collection}"),
+        ids(collection),
+        DateTime::<Utc>::MIN_UTC,
+        DateTime::<Utc>::MAX_UTC,
+        None,
+    )
 }
 
 enum Outcome {
@@ -256,6 +302,40 @@ mod tests {
         apply_changes(&mut store, "this phone", &changes).expect("applies");
         let labs: Vec<LabResult> = store.records(ts(-1).utc(), ts(1).utc()).expect("reads");
         assert_eq!(labs.len(), 1);
+    }
+
+    #[test]
+    fn a_full_pull_sweeps_what_the_server_no_longer_has_and_leaves_local_data_alone() {
+        let mut store = Store::open_in_memory().expect("opens");
+        let (kept, gone) = (ferritin(80.0), ferritin(90.0));
+        let mut gone = gone;
+        gone.collected_at = ts(3600);
+        let changes = [
+            change(
+                "lab_result",
+                "L1",
+                None,
+                Some(serde_json::to_value(&kept).expect("json")),
+            ),
+            change(
+                "lab_result",
+                "L2",
+                None,
+                Some(serde_json::to_value(&gone).expect("json")),
+            ),
+        ];
+        apply_changes(&mut store, "this phone", &changes).expect("applies");
+        // The member's own session, never pulled: not the sweep's business.
+        store
+            .ingest("manual:recovery", &[sauna(15.0)], &[], None)
+            .expect("ingests");
+        let seen = BTreeMap::from([("lab_result".to_owned(), vec![record_id(&kept)])]);
+        assert_eq!(sweep_unseen(&mut store, &seen).expect("sweeps"), 1);
+        let labs: Vec<LabResult> = store.records(ts(-1).utc(), ts(7200).utc()).expect("reads");
+        assert_eq!(labs, vec![kept]);
+        let sessions: Vec<RecoverySession> =
+            store.records(ts(-1).utc(), ts(7200).utc()).expect("reads");
+        assert_eq!(sessions.len(), 1);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //!    (rejected ones are set aside and never block the queue).
 //! 2. Pull: pages from the saved cursor until the server has no more; each page is applied, then
 //!    its cursor saved.
+//!    A pull from no cursor (the first, or after a resync) brings every live record; what earlier
+//!    pulls left here and it did not bring is deleted here ([`super::apply::sweep_unseen`]).
 //! 3. A `resync_required` answer resets the store's sync state ([`Store::reset_sync`]) and the
 //!    run starts over once (a second one in the same run is a protocol error).
 //!
@@ -14,6 +16,7 @@
 //! run that stops leaves everything as it was after its last settled step: the next run carries
 //! on from there.
 
+use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -22,7 +25,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::SyncError;
-use super::apply::apply_changes;
+use super::apply::{apply_changes, sweep_unseen};
 use super::client::{Failure, Pulled, ServerClient};
 use super::credentials::{CredentialStore, Credentials};
 use super::settings::SyncSettings;
@@ -48,6 +51,9 @@ pub struct SyncReport {
     pub skipped: u64,
     /// Pulled changes that could not be read.
     pub unreadable: u64,
+    /// Records an earlier pull left here that a full pull no longer brought (deleted on the server
+    /// while this device was away), now deleted here too.
+    pub swept: u64,
     /// Whether the server asked for a resync and the run started over.
     pub resynced: bool,
 }
@@ -271,6 +277,10 @@ async fn pull_all(
     report: &mut SyncReport,
     progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<bool, SyncError> {
+    // A pull from no cursor brings every live record: what earlier pulls left here and it does
+    // not bring was deleted on the server meanwhile (`apply::sweep_unseen`).
+    let full = lock(store).pull_position()?.cursor.is_none();
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
     loop {
         let position = lock(store).pull_position()?;
         let request = PullRequest {
@@ -297,19 +307,29 @@ async fn pull_all(
                 what: "a page whose cursor goes back",
             });
         }
-        let mut store = lock(store);
-        let applied = apply_changes(&mut store, &session.credentials.device_id, &page.changes)?;
+        if full {
+            for change in page.changes.iter().filter(|c| !c.deleted) {
+                seen.entry(change.collection.clone())
+                    .or_default()
+                    .push(change.id.clone());
+            }
+        }
+        let mut guard = lock(store);
+        let applied = apply_changes(&mut guard, &session.credentials.device_id, &page.changes)?;
         report.pulled += u64::from(applied.applied);
         report.skipped += u64::from(applied.skipped);
         report.unreadable += u64::from(applied.unreadable);
         if let Some(cursor) = page.cursor {
-            store.save_pull_position(&page.epoch, cursor)?;
+            guard.save_pull_position(&page.epoch, cursor)?;
         }
-        drop(store);
+        drop(guard);
         progress(SyncProgress::Pulled {
             done: report.pulled + report.skipped + report.unreadable,
         });
         if !page.more {
+            if full {
+                report.swept += sweep_unseen(&mut lock(store), &seen)? as u64;
+            }
             return Ok(true);
         }
         if page.changes.is_empty() {
