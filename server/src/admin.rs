@@ -1,5 +1,6 @@
 //! The clinic's administration, run on the database by the binary's subcommands (and by tests):
-//! create a clinic, its staff and members, and one-time enrolment codes. Inputs are checked here;
+//! create a clinic, its staff and members, and one-time enrolment codes; replace the sync epoch;
+//! purge old tombstones. Inputs are checked here;
 //! the results serialise to the `--json` output, whose keys are a contract (add, never rename).
 
 use std::time::Duration;
@@ -162,4 +163,30 @@ pub async fn create_code(
         code,
         expires_at: clock::rfc3339(expires_at),
     })
+}
+
+/// The new sync epoch.
+#[derive(Debug, Serialize)]
+pub struct EpochCreated {
+    /// The epoch every phone's next pull is measured against.
+    pub epoch: String,
+}
+
+/// Replaces the sync epoch (after restoring the database from a backup): every phone's next pull
+/// answers `resync_required`, and the phone pulls everything again and re-pushes what it wrote.
+pub async fn new_epoch(db: &Db) -> Result<EpochCreated, AdminError> {
+    Ok(EpochCreated {
+        epoch: db.new_epoch(clock::now_ms()).await?,
+    })
+}
+
+/// Removes the tombstones older than `retention` and moves each member's purge line: a phone whose
+/// cursor is older than the line resyncs.
+pub async fn purge_tombstones(
+    db: &Db,
+    retention: Duration,
+) -> Result<crate::db::Purged, AdminError> {
+    let before =
+        clock::now_ms().saturating_sub(i64::try_from(retention.as_millis()).unwrap_or(i64::MAX));
+    Ok(db.purge_tombstones(before).await?)
 }

@@ -1,4 +1,4 @@
-//! The audit log of staff reads of member data: who (staff id) read whose data (member id), what,
+//! The audit log of staff reads (and writes) of member data: who (staff id) read whose data (member id), what,
 //! and when. A row is written in the same transaction as the read it records, so no read is served
 //! unrecorded. The log is append-only: the server has no code path that updates or deletes it, and
 //! the schema's triggers refuse both on either backend (`db/sqlite/migrations.rs`,
@@ -12,6 +12,14 @@ pub enum AuditAction {
     ListMembers,
     /// The member's profile was opened.
     ViewMember,
+    /// The member's prescription was written.
+    WritePrescription,
+    /// The clinic's settings were written to the member.
+    WriteClinicSettings,
+    /// A lab result was added to the member.
+    AddLabResult,
+    /// A lab result of the member was deleted.
+    DeleteLabResult,
 }
 
 impl AuditAction {
@@ -20,6 +28,10 @@ impl AuditAction {
         match self {
             Self::ListMembers => "list_members",
             Self::ViewMember => "view_member",
+            Self::WritePrescription => "write_prescription",
+            Self::WriteClinicSettings => "write_clinic_settings",
+            Self::AddLabResult => "add_lab_result",
+            Self::DeleteLabResult => "delete_lab_result",
         }
     }
 }

@@ -20,7 +20,8 @@ use crate::random::RandomError;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// A stable machine-readable code: `invalid_request`, `invalid_code`, `unauthorized`,
-    /// `forbidden`, `not_found`, `method_not_allowed`, `rate_limited` or `internal`.
+    /// `forbidden`, `not_found`, `method_not_allowed`, `payload_too_large`, `invalid_field`,
+    /// `resync_required`, `rate_limited` or `internal`.
     pub error: &'static str,
     /// A sentence for a person.
     pub message: Cow<'static, str>,
@@ -82,6 +83,17 @@ impl ApiError {
     /// 404: nothing here for this caller, whether or not it exists for someone else.
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", "not found")
+    }
+
+    /// 413: the request is over a limit (`message` names the limit).
+    pub fn payload_too_large(message: &'static str) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+    }
+
+    /// 422: a well-formed body whose content cannot be used. `message` names the field and the
+    /// rule, never the value (the core's validation errors are written that way).
+    pub fn invalid_field(message: String) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message)
     }
 
     /// 405.

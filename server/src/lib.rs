@@ -1,5 +1,7 @@
 //! The alyze clinic server: clinics, their staff and members, members' devices enrolled with
-//! one-time codes, rotating tokens, and staff reads of their own clinic's members, each audited.
+//! one-time codes, rotating tokens, staff reads of their own clinic's members, each audited, and the
+//! server side of sync (`docs/sync.md`): members' pushed ops and pulled pages, and the clinic's
+//! prescriptions, settings and lab results written to its members' records.
 //! axum on tokio; SQLite in a data dir as the embedded storage (`db`), or PostgreSQL as the
 //! second backend behind the same `Db`.
 //!

@@ -1,6 +1,7 @@
 //! `alyze-server`: with no subcommand it serves the API (`--data-dir DIR --listen ADDR`, or
 //! `--database-url postgres://...` instead of the data dir); with one it administers the database
-//! directly (create a clinic, staff, a member, an enrolment code) and exits. Every setting is a flag with an environment variable and a documented default
+//! directly (create a clinic, staff, a member, an enrolment code; replace the sync epoch; purge
+//! old tombstones) and exits. Every setting is a flag with an environment variable and a documented default
 //! (`--help`, `server/README.md`).
 
 use std::io::{BufRead, IsTerminal, Write};
@@ -10,8 +11,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use alyze_server::settings::{
-    Argon2Settings, DEFAULT_DATABASE_POOL_SIZE, DEFAULT_ENROLMENT_CODE_TTL, RateLimitSettings,
-    Settings,
+    Argon2Settings, DEFAULT_DATABASE_POOL_SIZE, DEFAULT_ENROLMENT_CODE_TTL,
+    DEFAULT_TOMBSTONE_RETENTION, RateLimitSettings, Settings,
 };
 use alyze_server::tenancy::StaffRole;
 use alyze_server::{AppState, Db, admin, serve};
@@ -166,6 +167,19 @@ enum Command {
         #[arg(long, default_value_t = DEFAULT_ENROLMENT_CODE_TTL.as_secs() / 3600)]
         expires_in_hours: u64,
     },
+    /// Replace the sync epoch, after restoring the database from a backup: every phone then
+    /// pulls everything again and re-pushes what it wrote. Prints the new epoch.
+    #[command(name = "new-epoch")]
+    NewEpoch,
+    /// Remove deleted records' tombstones older than the retention; a phone that has not synced
+    /// since then resyncs. Prints how many were removed. Run it daily (cron or a systemd timer).
+    #[command(name = "purge-tombstones")]
+    PurgeTombstones {
+        /// Days a tombstone is kept.
+        #[arg(long, env = "ALYZE_TOMBSTONE_RETENTION_DAYS",
+              default_value_t = DEFAULT_TOMBSTONE_RETENTION.as_secs() / 86_400)]
+        retention_days: u64,
+    },
 }
 
 #[tokio::main]
@@ -228,6 +242,19 @@ async fn run(cli: Cli) -> Result<(), String> {
                 created.code, created.expires_at
             );
             print(json, &created, &text)
+        }
+        Some(Command::NewEpoch) => {
+            let created = admin::new_epoch(&db).await.map_err(err)?;
+            print(json, &created, &format!("sync epoch {}", created.epoch))
+        }
+        Some(Command::PurgeTombstones { retention_days }) => {
+            let retention = Duration::from_secs(retention_days.saturating_mul(86_400));
+            let purged = admin::purge_tombstones(&db, retention).await.map_err(err)?;
+            let text = format!(
+                "purged {} tombstones of {} members",
+                purged.tombstones, purged.members
+            );
+            print(json, &purged, &text)
         }
     }
 }

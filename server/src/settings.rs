@@ -112,3 +112,8 @@ pub const MIN_STAFF_PASSWORD_CHARS: usize = 12;
 /// The longest clinic or member name accepted, in characters. 200: any real name fits, a pasted
 /// document does not.
 pub const MAX_NAME_CHARS: usize = 200;
+
+/// How long a tombstone (a deleted record) is kept before `purge-tombstones` removes it. 90 days
+/// (`docs/sync.md`): a phone offline for longer resyncs from the start, since it may have missed
+/// a deletion; shorter would make a holiday without the app cost a full download.
+pub const DEFAULT_TOMBSTONE_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);

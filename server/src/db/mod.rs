@@ -10,9 +10,12 @@
 
 pub mod postgres;
 pub mod sqlite;
+pub mod sync;
 
 use std::path::Path;
 
+use alyze_core::protocol::{ClinicSettings, Prescription, ProtocolError};
+use alyze_core::sync::wire::OpResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -58,6 +61,78 @@ pub enum DbError {
     /// A row that must be unique already exists (e.g. a staff e-mail address).
     #[error("{0} already exists")]
     Conflict(&'static str),
+    /// A stored value cannot be read back (never its text: it may be health data).
+    #[error("a stored {0} cannot be read")]
+    Corrupt(&'static str),
+}
+
+/// One record's current state as a pull serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredChange {
+    /// The seq of its last change.
+    pub seq: i64,
+    /// Its collection.
+    pub collection: String,
+    /// Its id.
+    pub record_id: String,
+    /// Its version.
+    pub version: i64,
+    /// Whether it is a tombstone.
+    pub deleted: bool,
+    /// The device that wrote it; `None` for the clinic.
+    pub origin_device: Option<String>,
+    /// Its body's JSON text (`None` for a tombstone).
+    pub body: Option<String>,
+}
+
+/// A page of a member's changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PulledPage {
+    /// The changes, by seq.
+    pub changes: Vec<StoredChange>,
+    /// The cursor to save once they are applied.
+    pub cursor: i64,
+    /// Whether more follow.
+    pub more: bool,
+    /// The member's purge line when read: when `cursor` is below it, the page is recorded for
+    /// the device (`Db::record_served_cursor`) so that its next page can be served.
+    pub purged_through_seq: i64,
+}
+
+/// What a pull answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullAnswer {
+    /// The server's epoch.
+    pub epoch: String,
+    /// The page, or `None` when the cursor cannot be served (`resync_required`).
+    pub page: Option<PulledPage>,
+}
+
+/// What a clinic write did to a member's record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClinicWrite {
+    /// No such member in the staff member's clinic (or no such record, for a deletion).
+    NotFound,
+    /// The record is at `version` (unchanged when it already said the same).
+    Written {
+        /// The record's id.
+        record_id: String,
+        /// Its version.
+        version: i64,
+    },
+    /// The prescription does not hold under the member's clinic settings.
+    Invalid(ProtocolError),
+    /// The staff member's role may not do this.
+    Forbidden,
+}
+
+/// What purging tombstones did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Purged {
+    /// Members whose purge line moved.
+    pub members: u64,
+    /// Tombstones removed.
+    pub tombstones: u64,
 }
 
 /// The tokens of a new or rotated login, as hashes with their expiry.
@@ -417,6 +492,252 @@ impl Db {
             Self::Postgres(db) => db.clinic_member(staff_id, clinic_id, member_id, now).await,
         }
     }
+
+    /// The server's sync epoch.
+    pub async fn sync_epoch(&self) -> Result<String, DbError> {
+        match self {
+            Self::Sqlite(db) => db.sync_epoch().await,
+            Self::Postgres(db) => db.sync_epoch().await,
+        }
+    }
+
+    /// Replaces the sync epoch with a new random one (after a restore from a backup): every
+    /// phone resyncs on its next pull. Returns the new epoch.
+    pub async fn new_epoch(&self, now: i64) -> Result<String, DbError> {
+        let epoch = hex(&crate::random::bytes::<16>()?);
+        match self {
+            Self::Sqlite(db) => db.set_epoch(epoch.clone(), now).await?,
+            Self::Postgres(db) => db.set_epoch(epoch.clone(), now).await?,
+        }
+        Ok(epoch)
+    }
+
+    /// Applies one pushed op of `member_id` from `device_id`, with its `sync_applied_ops` row, in
+    /// one transaction under the member's row lock (`docs/sync.md`, "Push").
+    pub async fn apply_op(
+        &self,
+        member_id: String,
+        device_id: String,
+        op: sync::ValidOp,
+        now: i64,
+    ) -> Result<OpResult, DbError> {
+        match self {
+            Self::Sqlite(db) => db.apply_op(member_id, device_id, op, now).await,
+            Self::Postgres(db) => db.apply_op(member_id, device_id, op, now).await,
+        }
+    }
+
+    /// A page of the member's records changed after `cursor`, in one consistent snapshot.
+    pub async fn pull(
+        &self,
+        member_id: String,
+        device_id: String,
+        epoch: Option<String>,
+        cursor: Option<i64>,
+        limit: u32,
+    ) -> Result<PullAnswer, DbError> {
+        match self {
+            Self::Sqlite(db) => db.pull(member_id, device_id, epoch, cursor, limit).await,
+            Self::Postgres(db) => db.pull(member_id, device_id, epoch, cursor, limit).await,
+        }
+    }
+
+    /// Notes that `device_id` was served `cursor` while the member's purge line was
+    /// `purged_through_seq`, so that it may ask from that cursor next (`sync::can_serve`).
+    pub async fn record_served_cursor(
+        &self,
+        member_id: String,
+        device_id: String,
+        cursor: i64,
+        purged_through_seq: i64,
+    ) -> Result<(), DbError> {
+        match self {
+            Self::Sqlite(db) => {
+                db.record_served_cursor(member_id, device_id, cursor, purged_through_seq)
+                    .await
+            }
+            Self::Postgres(db) => {
+                db.record_served_cursor(member_id, device_id, cursor, purged_through_seq)
+                    .await
+            }
+        }
+    }
+
+    /// Writes a member's prescription (`prescription/current`), checked against their clinic's
+    /// settings inside the transaction, with its audit row.
+    pub async fn put_prescription(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        member_id: String,
+        prescription: Prescription,
+        now: i64,
+    ) -> Result<ClinicWrite, DbError> {
+        match self {
+            Self::Sqlite(db) => {
+                db.put_prescription(staff_id, clinic_id, member_id, prescription, now)
+                    .await
+            }
+            Self::Postgres(db) => {
+                db.put_prescription(staff_id, clinic_id, member_id, prescription, now)
+                    .await
+            }
+        }
+    }
+
+    /// Saves a clinic's settings (admin staff only) and writes them as `clinic_settings/current`
+    /// of every member of the clinic, with an audit row each, in one transaction. `Written`
+    /// carries the number of members as its version; `Invalid` when a member's prescription
+    /// would no longer hold under them (nothing is saved).
+    pub async fn put_clinic_settings(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        settings: ClinicSettings,
+        now: i64,
+    ) -> Result<ClinicWrite, DbError> {
+        match self {
+            Self::Sqlite(db) => {
+                db.put_clinic_settings(staff_id, clinic_id, settings, now)
+                    .await
+            }
+            Self::Postgres(db) => {
+                db.put_clinic_settings(staff_id, clinic_id, settings, now)
+                    .await
+            }
+        }
+    }
+
+    /// Adds a lab result (`body`: its JSON text) to a member of the staff member's clinic under a
+    /// new random id, with its audit row.
+    pub async fn add_lab_result(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        member_id: String,
+        body: String,
+        now: i64,
+    ) -> Result<ClinicWrite, DbError> {
+        let lab_id = crate::random::new_id()?;
+        match self {
+            Self::Sqlite(db) => {
+                db.clinic_record(
+                    staff_id,
+                    clinic_id,
+                    member_id,
+                    ClinicRecord::lab(lab_id, Some(body)),
+                    now,
+                )
+                .await
+            }
+            Self::Postgres(db) => {
+                db.clinic_record(
+                    staff_id,
+                    clinic_id,
+                    member_id,
+                    ClinicRecord::lab(lab_id, Some(body)),
+                    now,
+                )
+                .await
+            }
+        }
+    }
+
+    /// Deletes (tombstones) a lab result; `NotFound` when the member or the result is not there.
+    pub async fn delete_lab_result(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        member_id: String,
+        lab_id: String,
+        now: i64,
+    ) -> Result<ClinicWrite, DbError> {
+        match self {
+            Self::Sqlite(db) => {
+                db.clinic_record(
+                    staff_id,
+                    clinic_id,
+                    member_id,
+                    ClinicRecord::lab(lab_id, None),
+                    now,
+                )
+                .await
+            }
+            Self::Postgres(db) => {
+                db.clinic_record(
+                    staff_id,
+                    clinic_id,
+                    member_id,
+                    ClinicRecord::lab(lab_id, None),
+                    now,
+                )
+                .await
+            }
+        }
+    }
+
+    /// Removes the tombstones last written before `before` (ms) and moves each member's purge line
+    /// to the highest seq removed, in one transaction.
+    pub async fn purge_tombstones(&self, before: i64) -> Result<Purged, DbError> {
+        match self {
+            Self::Sqlite(db) => db.purge_tombstones(before).await,
+            Self::Postgres(db) => db.purge_tombstones(before).await,
+        }
+    }
+}
+
+/// A clinic-authored record to write: which, and its body (`None`: delete it).
+#[derive(Debug, Clone)]
+pub(crate) struct ClinicRecord {
+    pub collection: &'static str,
+    pub record_id: String,
+    pub body: Option<String>,
+    pub action: crate::audit::AuditAction,
+}
+
+impl ClinicRecord {
+    fn lab(record_id: String, body: Option<String>) -> Self {
+        let action = if body.is_some() {
+            crate::audit::AuditAction::AddLabResult
+        } else {
+            crate::audit::AuditAction::DeleteLabResult
+        };
+        Self {
+            collection: "lab_result",
+            record_id,
+            body,
+            action,
+        }
+    }
+}
+
+/// Lower-case hex of bytes (the epoch's text).
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The first error of a stored prescription (JSON text) under `settings`, if any: settings that
+/// would make a member's prescription unusable are refused, as the phone's own store refuses them.
+pub(crate) fn invalidated(
+    prescriptions: &[String],
+    settings: &ClinicSettings,
+) -> Result<Option<ProtocolError>, DbError> {
+    for text in prescriptions {
+        let prescription: Prescription =
+            serde_json::from_str(text).map_err(|_| DbError::Corrupt("prescription"))?;
+        if let Err(e) = prescription.validate(settings) {
+            return Ok(Some(e));
+        }
+    }
+    Ok(None)
+}
+
+/// The clinic's settings as stored (`None`: the defaults), read back for checking a prescription.
+pub(crate) fn settings_of(text: Option<&str>) -> Result<ClinicSettings, DbError> {
+    text.map_or_else(
+        || Ok(ClinicSettings::default()),
+        |t| serde_json::from_str(t).map_err(|_| DbError::Corrupt("clinic settings")),
+    )
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 pub mod clinic;
 pub mod enrol;
 pub mod me;
+pub mod records;
 pub mod staff;
+pub mod sync;
 pub mod token;
 
 use std::sync::Arc;
@@ -38,7 +40,8 @@ pub const BEARER: &str = "bearer";
     tags(
         (name = "auth", description = "Enrolment, token refresh and staff login (rate-limited per client address)"),
         (name = "member", description = "A member's own data"),
-        (name = "clinic", description = "Staff reads of their clinic's members (audited)")
+        (name = "clinic", description = "Staff reads of their clinic's members and writes of their prescriptions, settings and lab results (audited)"),
+        (name = "sync", description = "A member's phone pushing ops and pulling changes (docs/sync.md)")
     )
 )]
 struct ApiDoc;
@@ -72,6 +75,12 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(me::me))
         .routes(routes!(clinic::list_members))
         .routes(routes!(clinic::get_member))
+        .routes(routes!(records::put_prescription))
+        .routes(routes!(records::put_settings))
+        .routes(routes!(records::add_lab))
+        .routes(routes!(records::delete_lab))
+        .routes(routes!(sync::push))
+        .routes(routes!(sync::pull))
         .split_for_parts();
     // Built once; each request serialises the same description.
     let description = Arc::new(description);

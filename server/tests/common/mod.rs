@@ -163,6 +163,23 @@ impl TestServer {
         }
     }
 
+    /// One integer from `sql` (a count, a sum), read directly.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        match &self.storage {
+            Storage::Sqlite(dir) => {
+                let conn = rusqlite::Connection::open(dir.path().join(FILE_NAME)).unwrap();
+                conn.query_row(sql, [], |r| r.get(0)).unwrap()
+            }
+            Storage::Postgres(database) => database
+                .client()
+                .await
+                .query_one(sql, &[])
+                .await
+                .unwrap()
+                .get(0),
+        }
+    }
+
     pub async fn clinic(&self, name: &str) -> String {
         admin::create_clinic(self.db(), name)
             .await
@@ -196,6 +213,39 @@ impl TestServer {
         .await
         .unwrap()
         .staff_id
+    }
+
+    /// A staff member with the admin role.
+    pub async fn admin_staff(&self, clinic_id: &str, email: &str) -> String {
+        admin::create_staff(
+            self.db(),
+            clinic_id,
+            email,
+            StaffRole::Admin,
+            PASSWORD.to_owned(),
+            Argon2Settings::cheapest(),
+        )
+        .await
+        .unwrap()
+        .staff_id
+    }
+
+    /// `method` on `path` with a bearer token and a JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.unwrap()
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Response {

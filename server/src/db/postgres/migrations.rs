@@ -101,8 +101,66 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
 ";
 
+/// Version 3: sync (`docs/sync.md`). A member's change counter and purge line on their row; the
+/// server's epoch (random, made with the schema; `new-epoch` replaces it); each member's records
+/// in their current state, every revision of them, the ops applied (with their payload hash and
+/// result, written with their effect), a device's last page served below the purge line, and
+/// each clinic's settings. Bodies are JSONB.
+const V3_SYNC: &str = "
+ALTER TABLE members ADD COLUMN last_seq BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN purged_through_seq BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN pull_cursor BIGINT;
+ALTER TABLE devices ADD COLUMN pull_purged_through BIGINT;
+ALTER TABLE clinics ADD COLUMN settings JSONB;
+CREATE TABLE server_epoch (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    epoch TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+INSERT INTO server_epoch (id, epoch, created_at)
+VALUES (1, replace(gen_random_uuid()::TEXT, '-', ''), (extract(epoch FROM now()) * 1000)::BIGINT);
+CREATE TABLE sync_records (
+    member_id TEXT NOT NULL REFERENCES members (id),
+    collection TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    body JSONB,
+    origin_device TEXT,
+    seq BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (member_id, collection, record_id)
+);
+CREATE UNIQUE INDEX sync_records_by_seq ON sync_records (member_id, seq);
+CREATE INDEX sync_records_tombstones ON sync_records (updated_at) WHERE deleted;
+CREATE TABLE sync_revisions (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    member_id TEXT NOT NULL REFERENCES members (id),
+    collection TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    version BIGINT,
+    base_version BIGINT,
+    status TEXT NOT NULL CHECK (status IN ('applied', 'conflict')),
+    deleted BOOLEAN NOT NULL,
+    body JSONB,
+    origin_device TEXT,
+    seq BIGINT,
+    recorded_at BIGINT NOT NULL
+);
+CREATE INDEX sync_revisions_by_record ON sync_revisions (member_id, collection, record_id);
+CREATE TABLE sync_applied_ops (
+    member_id TEXT NOT NULL REFERENCES members (id),
+    op_id TEXT NOT NULL,
+    payload_hash BYTEA NOT NULL,
+    status TEXT NOT NULL,
+    version BIGINT,
+    applied_at BIGINT NOT NULL,
+    PRIMARY KEY (member_id, op_id)
+);
+";
+
 /// Every migration, in order; the version is the position plus one.
-const MIGRATIONS: &[&str] = &[V1_TENANCY, V2_SESSIONS_AND_AUDIT];
+const MIGRATIONS: &[&str] = &[V1_TENANCY, V2_SESSIONS_AND_AUDIT, V3_SYNC];
 
 /// The newest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

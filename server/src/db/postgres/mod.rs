@@ -11,12 +11,15 @@
 //!
 //! The SQL also suits Postgres-compatible distributed engines (CockroachDB, YugabyteDB): no
 //! advisory locks, no LISTEN/NOTIFY, no `SELECT ... FOR UPDATE` needed for correctness; random
-//! text ids; conditional updates whose row counts say whether they won.
+//! text ids; conditional updates whose row counts say whether they won. The one exception is sync's
+//! writes (`sync`, `PostgresDb::write_locked`): READ COMMITTED behind the member's row lock, so a
+//! member's concurrent ops queue on that row instead of aborting each other.
 
 mod members;
 mod migrations;
 mod retry;
 mod sessions;
+mod sync;
 mod tenancy;
 
 use std::future::Future;
@@ -104,7 +107,22 @@ impl PostgresDb {
     where
         F: for<'a> FnMut(&'a Transaction<'a>) -> TxFuture<'a, T>,
     {
-        self.transaction(false, body).await
+        self.transaction(false, IsolationLevel::Serializable, body)
+            .await
+    }
+
+    /// Runs `body` in a READ COMMITTED read-write transaction, retried like `write`. For the sync
+    /// writes, whose first statement takes the member's row lock (`SELECT ... FOR NO KEY
+    /// UPDATE`): every later statement then sees what the member's previous change committed, so
+    /// a member's changes apply one after the other instead of aborting each other as
+    /// serialization failures, as they would at SERIALIZABLE on that one hot row. (Engines
+    /// without READ COMMITTED run it as SERIALIZABLE, and the retries cover the aborts.)
+    async fn write_locked<T, F>(&self, body: F) -> Result<T, DbError>
+    where
+        F: for<'a> FnMut(&'a Transaction<'a>) -> TxFuture<'a, T>,
+    {
+        self.transaction(false, IsolationLevel::ReadCommitted, body)
+            .await
     }
 
     /// Runs `body` in a SERIALIZABLE read-only transaction (one consistent snapshot), retried
@@ -113,11 +131,17 @@ impl PostgresDb {
     where
         F: for<'a> FnMut(&'a Transaction<'a>) -> TxFuture<'a, T>,
     {
-        self.transaction(true, body).await
+        self.transaction(true, IsolationLevel::Serializable, body)
+            .await
     }
 
     /// The one place that begins, commits and retries transactions.
-    async fn transaction<T, F>(&self, read_only: bool, mut body: F) -> Result<T, DbError>
+    async fn transaction<T, F>(
+        &self,
+        read_only: bool,
+        isolation: IsolationLevel,
+        mut body: F,
+    ) -> Result<T, DbError>
     where
         F: for<'a> FnMut(&'a Transaction<'a>) -> TxFuture<'a, T>,
     {
@@ -127,7 +151,7 @@ impl PostgresDb {
             let outcome = async {
                 let tx = client
                     .build_transaction()
-                    .isolation_level(IsolationLevel::Serializable)
+                    .isolation_level(isolation)
                     .read_only(read_only)
                     .start()
                     .await?;

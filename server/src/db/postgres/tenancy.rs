@@ -82,9 +82,12 @@ impl PostgresDb {
             let (id, clinic_id, display_name) =
                 (id.clone(), clinic_id.clone(), display_name.clone());
             Box::pin(async move {
+                // FOR SHARE: a concurrent change of the clinic's settings (which writes them to
+                // every member it sees) waits for this member, or this waits for it and is
+                // retried with the new settings.
                 require(
                     tx,
-                    "SELECT 1 FROM clinics WHERE id = $1",
+                    "SELECT 1 FROM clinics WHERE id = $1 FOR SHARE",
                     &clinic_id,
                     "clinic",
                 )
@@ -96,6 +99,31 @@ impl PostgresDb {
                     &[&id, &clinic_id, &display_name, &now],
                 )
                 .await?;
+                // The clinic's settings, if it has any, are the new member's first record.
+                let copied = execute(
+                    tx,
+                    "INSERT INTO sync_records
+                     (member_id, collection, record_id, version, deleted, body, origin_device,
+                      seq, updated_at)
+                     SELECT $1, 'clinic_settings', 'current', 1, FALSE, settings, NULL, 1, $2
+                     FROM clinics WHERE id = $3 AND settings IS NOT NULL",
+                    &[&id, &now, &clinic_id],
+                )
+                .await?;
+                if copied > 0 {
+                    execute(tx, "UPDATE members SET last_seq = 1 WHERE id = $1", &[&id]).await?;
+                    execute(
+                        tx,
+                        "INSERT INTO sync_revisions
+                         (member_id, collection, record_id, version, base_version, status,
+                          deleted, body, origin_device, seq, recorded_at)
+                         SELECT member_id, collection, record_id, version, NULL, 'applied',
+                                deleted, body, NULL, seq, updated_at
+                         FROM sync_records WHERE member_id = $1",
+                        &[&id],
+                    )
+                    .await?;
+                }
                 Ok(id)
             })
         })

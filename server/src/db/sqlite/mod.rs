@@ -10,6 +10,7 @@
 mod members;
 mod migrations;
 mod sessions;
+mod sync;
 mod tenancy;
 
 use std::path::Path;

@@ -70,6 +70,27 @@ impl SqliteDb {
                  VALUES (?1, ?2, ?3, ?4)",
                 (&id, &clinic_id, &display_name, now),
             )?;
+            // The clinic's settings, if it has any, are the new member's first record.
+            let copied = tx.execute(
+                "INSERT INTO sync_records
+                 (member_id, collection, record_id, version, deleted, body, origin_device, seq,
+                  updated_at)
+                 SELECT ?1, 'clinic_settings', 'current', 1, FALSE, settings, NULL, 1, ?2
+                 FROM clinics WHERE id = ?3 AND settings IS NOT NULL",
+                (&id, now, &clinic_id),
+            )?;
+            if copied > 0 {
+                tx.execute("UPDATE members SET last_seq = 1 WHERE id = ?1", [&id])?;
+                tx.execute(
+                    "INSERT INTO sync_revisions
+                     (member_id, collection, record_id, version, base_version, status, deleted,
+                      body, origin_device, seq, recorded_at)
+                     SELECT member_id, collection, record_id, version, NULL, 'applied', deleted,
+                            body, NULL, seq, updated_at
+                     FROM sync_records WHERE member_id = ?1",
+                    [&id],
+                )?;
+            }
             tx.commit()?;
             Ok(id)
         })

@@ -1,0 +1,487 @@
+//! Sync on SQLite: pushed ops, pulled pages, the clinic's writes to members' records, the epoch and
+//! the tombstone purge. The single writer connection orders every member's changes; the member's
+//! counter is still advanced with `UPDATE ... RETURNING`, as on PostgreSQL. Decisions come from
+//! `db::sync`.
+
+use alyze_core::protocol::{ClinicSettings, Prescription};
+use alyze_core::sync::wire::OpResult;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::SqliteDb;
+use crate::audit::AuditAction;
+use crate::db::sync::{self, Current, Effect, PullState, ValidOp};
+use crate::db::{
+    ClinicRecord, ClinicWrite, DbError, PullAnswer, PulledPage, Purged, StoredChange, invalidated,
+    settings_of,
+};
+
+/// A write to one record: what, by whom, on top of which version.
+struct Write<'a> {
+    member_id: &'a str,
+    collection: &'a str,
+    record_id: &'a str,
+    deleted: bool,
+    body: Option<&'a str>,
+    origin_device: Option<&'a str>,
+    base_version: Option<i64>,
+    now: i64,
+}
+
+impl SqliteDb {
+    pub(crate) async fn sync_epoch(&self) -> Result<String, DbError> {
+        self.read(|conn| epoch(conn)).await
+    }
+
+    pub(crate) async fn set_epoch(&self, epoch: String, now: i64) -> Result<(), DbError> {
+        self.write(move |conn| {
+            conn.execute(
+                "UPDATE server_epoch SET epoch = ?1, created_at = ?2 WHERE id = 1",
+                (&epoch, now),
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub(crate) async fn apply_op(
+        &self,
+        member_id: String,
+        device_id: String,
+        op: ValidOp,
+        now: i64,
+    ) -> Result<OpResult, DbError> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let stored = tx
+                .prepare_cached(
+                    "SELECT payload_hash, version FROM sync_applied_ops
+                     WHERE member_id = ?1 AND op_id = ?2",
+                )?
+                .query_row((&member_id, &op.op_id), |r| {
+                    Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<i64>>(1)?))
+                })
+                .optional()?;
+            if let Some((hash, version)) = stored {
+                return Ok(sync::replayed(&op, &hash, version));
+            }
+            let effect = write_record(
+                &tx,
+                &Write {
+                    member_id: &member_id,
+                    collection: &op.collection,
+                    record_id: &op.record_id,
+                    deleted: op.deleted,
+                    body: op.body.as_deref(),
+                    origin_device: Some(&device_id),
+                    base_version: op.base_version,
+                    now,
+                },
+            )?;
+            let result = sync::result_of(&op.op_id, effect);
+            tx.prepare_cached(
+                "INSERT INTO sync_applied_ops
+                 (member_id, op_id, payload_hash, status, version, applied_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute((
+                &member_id,
+                &op.op_id,
+                op.hash.as_slice(),
+                sync::status_str(result.status),
+                result.version,
+                now,
+            ))?;
+            tx.commit()?;
+            Ok(result)
+        })
+        .await
+    }
+
+    pub(crate) async fn pull(
+        &self,
+        member_id: String,
+        device_id: String,
+        asked_epoch: Option<String>,
+        cursor: Option<i64>,
+        limit: u32,
+    ) -> Result<PullAnswer, DbError> {
+        self.read(move |conn| {
+            // One read transaction: the counters and the page from the same snapshot.
+            let tx = conn.transaction()?;
+            let epoch = epoch(&tx)?;
+            let state = tx
+                .prepare_cached(
+                    "SELECT m.last_seq, m.purged_through_seq, d.pull_cursor, d.pull_purged_through
+                     FROM members m JOIN devices d ON d.member_id = m.id
+                     WHERE m.id = ?1 AND d.id = ?2",
+                )?
+                .query_row((&member_id, &device_id), |r| {
+                    Ok(PullState {
+                        last_seq: r.get(0)?,
+                        purged_through_seq: r.get(1)?,
+                        device_cursor: r.get(2)?,
+                        device_purged_through: r.get(3)?,
+                    })
+                })
+                .optional()?
+                .ok_or(DbError::NotFound("member"))?;
+            if asked_epoch.as_ref().is_some_and(|e| *e != epoch) || !sync::can_serve(cursor, &state)
+            {
+                return Ok(PullAnswer { epoch, page: None });
+            }
+            let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+            let mut changes = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT seq, collection, record_id, version, deleted, origin_device, body
+                     FROM sync_records WHERE member_id = ?1 AND seq > ?2
+                     ORDER BY seq LIMIT ?3",
+                )?;
+                let rows = stmt.query_map(
+                    (
+                        &member_id,
+                        cursor.unwrap_or(0),
+                        i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX),
+                    ),
+                    |r| {
+                        Ok(StoredChange {
+                            seq: r.get(0)?,
+                            collection: r.get(1)?,
+                            record_id: r.get(2)?,
+                            version: r.get(3)?,
+                            deleted: r.get(4)?,
+                            origin_device: r.get(5)?,
+                            body: r.get(6)?,
+                        })
+                    },
+                )?;
+                rows.collect::<Result<Vec<_>, _>>()?
+            };
+            let seqs: Vec<i64> = changes.iter().map(|c| c.seq).collect();
+            let (kept, cursor, more) = sync::page_end(&seqs, limit, state.last_seq);
+            changes.truncate(kept);
+            Ok(PullAnswer {
+                epoch,
+                page: Some(PulledPage {
+                    changes,
+                    cursor,
+                    more,
+                    purged_through_seq: state.purged_through_seq,
+                }),
+            })
+        })
+        .await
+    }
+
+    pub(crate) async fn record_served_cursor(
+        &self,
+        member_id: String,
+        device_id: String,
+        cursor: i64,
+        purged_through_seq: i64,
+    ) -> Result<(), DbError> {
+        self.write(move |conn| {
+            conn.execute(
+                "UPDATE devices SET pull_cursor = ?1, pull_purged_through = ?2
+                 WHERE id = ?3 AND member_id = ?4",
+                (cursor, purged_through_seq, &device_id, &member_id),
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub(crate) async fn put_prescription(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        member_id: String,
+        prescription: Prescription,
+        now: i64,
+    ) -> Result<ClinicWrite, DbError> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let settings: Option<Option<String>> = tx
+                .query_row(
+                    "SELECT c.settings FROM members m JOIN clinics c ON c.id = m.clinic_id
+                     WHERE m.id = ?1 AND m.clinic_id = ?2",
+                    (&member_id, &clinic_id),
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(settings) = settings else {
+                return Ok(ClinicWrite::NotFound);
+            };
+            if let Err(e) = prescription.validate(&settings_of(settings.as_deref())?) {
+                return Ok(ClinicWrite::Invalid(e));
+            }
+            let body = serde_json::to_value(&prescription)
+                .map_err(|_| DbError::Corrupt("prescription"))?;
+            let record = ClinicRecord {
+                collection: "prescription",
+                record_id: sync::CURRENT_ID.to_owned(),
+                body: Some(sync::canonical(&body)),
+                action: AuditAction::WritePrescription,
+            };
+            let written = clinic_write(&tx, &staff_id, &member_id, &record, now)?;
+            tx.commit()?;
+            Ok(written)
+        })
+        .await
+    }
+
+    pub(crate) async fn put_clinic_settings(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        settings: ClinicSettings,
+        now: i64,
+    ) -> Result<ClinicWrite, DbError> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let role: Option<String> = tx
+                .query_row(
+                    "SELECT role FROM staff WHERE id = ?1 AND clinic_id = ?2",
+                    (&staff_id, &clinic_id),
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if role.as_deref() != Some("admin") {
+                return Ok(ClinicWrite::Forbidden);
+            }
+            let prescriptions: Vec<String> = {
+                let mut stmt = tx.prepare(
+                    "SELECT r.body FROM sync_records r JOIN members m ON m.id = r.member_id
+                     WHERE m.clinic_id = ?1 AND r.collection = 'prescription' AND NOT r.deleted
+                     ORDER BY m.id",
+                )?;
+                let rows = stmt.query_map([&clinic_id], |r| r.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            if let Some(e) = invalidated(&prescriptions, &settings)? {
+                return Ok(ClinicWrite::Invalid(e));
+            }
+            let body =
+                serde_json::to_value(&settings).map_err(|_| DbError::Corrupt("clinic settings"))?;
+            let text = sync::canonical(&body);
+            tx.execute(
+                "UPDATE clinics SET settings = ?1 WHERE id = ?2",
+                (&text, &clinic_id),
+            )?;
+            let members: Vec<String> = {
+                let mut stmt =
+                    tx.prepare("SELECT id FROM members WHERE clinic_id = ?1 ORDER BY id")?;
+                let rows = stmt.query_map([&clinic_id], |r| r.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let record = ClinicRecord {
+                collection: "clinic_settings",
+                record_id: sync::CURRENT_ID.to_owned(),
+                body: Some(text),
+                action: AuditAction::WriteClinicSettings,
+            };
+            for member_id in &members {
+                clinic_write(&tx, &staff_id, member_id, &record, now)?;
+            }
+            tx.commit()?;
+            Ok(ClinicWrite::Written {
+                record_id: sync::CURRENT_ID.to_owned(),
+                version: i64::try_from(members.len()).unwrap_or(i64::MAX),
+            })
+        })
+        .await
+    }
+
+    pub(crate) async fn clinic_record(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        member_id: String,
+        record: ClinicRecord,
+        now: i64,
+    ) -> Result<ClinicWrite, DbError> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let found: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM members WHERE id = ?1 AND clinic_id = ?2",
+                    (&member_id, &clinic_id),
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if found.is_none() {
+                return Ok(ClinicWrite::NotFound);
+            }
+            if record.body.is_none()
+                && current(&tx, &member_id, record.collection, &record.record_id)?.is_none()
+            {
+                return Ok(ClinicWrite::NotFound);
+            }
+            let written = clinic_write(&tx, &staff_id, &member_id, &record, now)?;
+            tx.commit()?;
+            Ok(written)
+        })
+        .await
+    }
+
+    pub(crate) async fn purge_tombstones(&self, before: i64) -> Result<Purged, DbError> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let lines: Vec<(String, i64, i64)> = {
+                let mut stmt = tx.prepare(
+                    "SELECT member_id, MAX(seq), COUNT(*) FROM sync_records
+                     WHERE deleted AND updated_at < ?1 GROUP BY member_id ORDER BY member_id",
+                )?;
+                let rows = stmt.query_map([before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut purged = Purged::default();
+            for (member_id, through, count) in &lines {
+                tx.execute(
+                    "DELETE FROM sync_records WHERE member_id = ?1 AND deleted AND updated_at < ?2",
+                    (member_id, before),
+                )?;
+                tx.execute(
+                    "UPDATE members SET purged_through_seq = MAX(purged_through_seq, ?1)
+                     WHERE id = ?2",
+                    (through, member_id),
+                )?;
+                purged.members += 1;
+                purged.tombstones += u64::try_from(*count).unwrap_or(0);
+            }
+            tx.commit()?;
+            Ok(purged)
+        })
+        .await
+    }
+}
+
+fn epoch(conn: &Connection) -> Result<String, DbError> {
+    Ok(conn
+        .prepare_cached("SELECT epoch FROM server_epoch WHERE id = 1")?
+        .query_row([], |r| r.get(0))?)
+}
+
+fn current(
+    conn: &Connection,
+    member_id: &str,
+    collection: &str,
+    record_id: &str,
+) -> Result<Option<Current>, DbError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT version, deleted, body FROM sync_records
+             WHERE member_id = ?1 AND collection = ?2 AND record_id = ?3",
+        )?
+        .query_row((member_id, collection, record_id), |r| {
+            Ok(Current {
+                version: r.get(0)?,
+                deleted: r.get(1)?,
+                body: r.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Writes a clinic record of a member with its audit row.
+fn clinic_write(
+    conn: &Connection,
+    staff_id: &str,
+    member_id: &str,
+    record: &ClinicRecord,
+    now: i64,
+) -> Result<ClinicWrite, DbError> {
+    let effect = write_record(
+        conn,
+        &Write {
+            member_id,
+            collection: record.collection,
+            record_id: &record.record_id,
+            deleted: record.body.is_none(),
+            body: record.body.as_deref(),
+            origin_device: None,
+            base_version: None,
+            now,
+        },
+    )?;
+    conn.prepare_cached(
+        "INSERT INTO audit_log (at, staff_id, member_id, action) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute((now, staff_id, member_id, record.action.as_str()))?;
+    let version = match effect {
+        Effect::Unchanged { version }
+        | Effect::Conflict { version }
+        | Effect::Write { version } => version,
+    };
+    Ok(ClinicWrite::Written {
+        record_id: record.record_id.clone(),
+        version,
+    })
+}
+
+/// Decides and writes one record change: a new version with the member's next seq and its
+/// revision, a conflicting revision only, or nothing.
+fn write_record(conn: &Connection, w: &Write<'_>) -> Result<Effect, DbError> {
+    let current = current(conn, w.member_id, w.collection, w.record_id)?;
+    let effect = sync::effect(
+        w.collection,
+        current.as_ref(),
+        w.deleted,
+        w.body,
+        w.base_version,
+    );
+    let (status, version, seq) = match effect {
+        Effect::Unchanged { .. } => return Ok(effect),
+        Effect::Conflict { .. } => ("conflict", None, None),
+        Effect::Write { version } => {
+            let seq: i64 = conn
+                .prepare_cached(
+                    "UPDATE members SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq",
+                )?
+                .query_row([w.member_id], |r| r.get(0))
+                .optional()?
+                .ok_or(DbError::NotFound("member"))?;
+            conn.prepare_cached(
+                "INSERT INTO sync_records
+                 (member_id, collection, record_id, version, deleted, body, origin_device, seq,
+                  updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (member_id, collection, record_id) DO UPDATE SET
+                    version = excluded.version, deleted = excluded.deleted, body = excluded.body,
+                    origin_device = excluded.origin_device, seq = excluded.seq,
+                    updated_at = excluded.updated_at",
+            )?
+            .execute((
+                w.member_id,
+                w.collection,
+                w.record_id,
+                version,
+                w.deleted,
+                w.body,
+                w.origin_device,
+                seq,
+                w.now,
+            ))?;
+            ("applied", Some(version), Some(seq))
+        }
+    };
+    conn.prepare_cached(
+        "INSERT INTO sync_revisions
+         (member_id, collection, record_id, version, base_version, status, deleted, body,
+          origin_device, seq, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute((
+        w.member_id,
+        w.collection,
+        w.record_id,
+        version,
+        w.base_version,
+        status,
+        w.deleted,
+        w.body,
+        w.origin_device,
+        seq,
+        w.now,
+    ))?;
+    Ok(effect)
+}

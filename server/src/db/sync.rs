@@ -1,0 +1,407 @@
+//! The sync protocol's decisions that both backends make the same way (`docs/sync.md`): which
+//! collections flow which way, whether an op can ever apply, its payload hash, what an op does to
+//! the record it names, and how a pull request is judged. The backends only read and write rows;
+//! everything decided from those rows is decided here, once.
+
+use alyze_core::sync::wire::{OpResult, OpStatus, PushOp};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// Collections the member's phones write (`up`).
+pub const UP_COLLECTIONS: &[&str] = &[
+    "quantity_sample",
+    "sleep_session",
+    "workout",
+    "heartbeat_series",
+    "recovery_session",
+    "check_in",
+    "training_session",
+    "daily_summary",
+    "readiness",
+];
+
+/// Collections the clinic writes (`down`): read-only to phones.
+pub const DOWN_COLLECTIONS: &[&str] = &["prescription", "clinic_settings", "lab_result"];
+
+/// The member-edited collection: ops carry a base version and stale ones are kept as conflicts.
+pub const CHECK_IN: &str = "check_in";
+
+/// The id of the one prescription and the one settings document of a member.
+pub const CURRENT_ID: &str = "current";
+
+/// The longest record id or op id accepted, in characters.
+pub const MAX_ID_CHARS: usize = 200;
+
+/// An op that passed the checks that need no database: its collection flows up, its id and body
+/// are well formed. The body is kept as its canonical JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidOp {
+    /// The op's id.
+    pub op_id: String,
+    /// The collection (an up collection).
+    pub collection: String,
+    /// The record's id.
+    pub record_id: String,
+    /// Whether it deletes the record.
+    pub deleted: bool,
+    /// The version a check-in edit was made on.
+    pub base_version: Option<i64>,
+    /// The body's canonical JSON text (`None` when deleted).
+    pub body: Option<String>,
+    /// SHA-256 of the payload (`payload_hash`).
+    pub hash: [u8; 32],
+}
+
+/// The rejection of an op without touching the database, or the op ready to apply.
+pub fn check_op(op: &PushOp) -> Result<ValidOp, OpResult> {
+    let reject = |reason: &str| OpResult {
+        op_id: op.op_id.clone(),
+        status: OpStatus::Rejected,
+        version: None,
+        reason: Some(reason.to_owned()),
+    };
+    if !UP_COLLECTIONS.contains(&op.collection.as_str()) {
+        return Err(reject(
+            if DOWN_COLLECTIONS.contains(&op.collection.as_str()) {
+                "read_only_collection"
+            } else {
+                "unknown_collection"
+            },
+        ));
+    }
+    if !id_ok(&op.id) || !id_ok(&op.op_id) {
+        return Err(reject("invalid_body"));
+    }
+    let body = if op.deleted {
+        None
+    } else {
+        match &op.body {
+            // PostgreSQL's JSONB cannot hold U+0000: refused on both backends alike.
+            Some(body @ Value::Object(_)) if !has_nul(body) => Some(canonical(body)),
+            _ => return Err(reject("invalid_body")),
+        }
+    };
+    Ok(ValidOp {
+        op_id: op.op_id.clone(),
+        collection: op.collection.clone(),
+        record_id: op.id.clone(),
+        deleted: op.deleted,
+        base_version: op.base_version,
+        hash: payload_hash(op),
+        body,
+    })
+}
+
+/// A record or op id: non-empty, at most `MAX_ID_CHARS` characters, no U+0000.
+pub fn id_ok(id: &str) -> bool {
+    !id.is_empty() && id.chars().count() <= MAX_ID_CHARS && !id.contains('\0')
+}
+
+/// Whether a JSON value holds U+0000 in a string or a key.
+pub fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+/// A JSON value's canonical text: serde_json's, whose maps keep their keys sorted.
+pub fn canonical(value: &Value) -> String {
+    value.to_string()
+}
+
+/// The payload hash: SHA-256 over the JSON array `[collection, id, deleted, base_version, body]`
+/// in canonical form (a JSON array keeps the fields apart unambiguously).
+pub fn payload_hash(op: &PushOp) -> [u8; 32] {
+    let payload = Value::Array(vec![
+        Value::from(op.collection.as_str()),
+        Value::from(op.id.as_str()),
+        Value::from(op.deleted),
+        op.base_version.map_or(Value::Null, Value::from),
+        op.body.clone().unwrap_or(Value::Null),
+    ]);
+    Sha256::digest(canonical(&payload).as_bytes()).into()
+}
+
+/// A record as stored now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Current {
+    /// Its version.
+    pub version: i64,
+    /// Whether it is a tombstone.
+    pub deleted: bool,
+    /// Its body's canonical JSON text.
+    pub body: Option<String>,
+}
+
+/// What an op (or a clinic write) does to its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing: the record already is what the op says (`duplicate`, no new seq).
+    Unchanged {
+        /// The record's version.
+        version: i64,
+    },
+    /// A stale check-in edit: kept as a revision, the record stays (`conflict`).
+    Conflict {
+        /// The record's (unchanged) version.
+        version: i64,
+    },
+    /// The record becomes the op's, at `version`, with a new seq (`applied`).
+    Write {
+        /// The record's new version.
+        version: i64,
+    },
+}
+
+/// What writing `(deleted, body)` on top of `current` does. `base_version` counts for check-ins
+/// only: older than the current version, the edit conflicts.
+pub fn effect(
+    collection: &str,
+    current: Option<&Current>,
+    deleted: bool,
+    body: Option<&str>,
+    base_version: Option<i64>,
+) -> Effect {
+    let Some(current) = current else {
+        return Effect::Write { version: 1 };
+    };
+    let same = current.deleted == deleted && (deleted || current.body.as_deref() == body);
+    if same {
+        return Effect::Unchanged {
+            version: current.version,
+        };
+    }
+    if collection == CHECK_IN && base_version.is_some_and(|base| base < current.version) {
+        return Effect::Conflict {
+            version: current.version,
+        };
+    }
+    Effect::Write {
+        version: current.version.saturating_add(1),
+    }
+}
+
+/// The result of an op whose id was seen before: the stored result when the payload is the same
+/// (as `duplicate`), else `op_id_reused`.
+pub fn replayed(op: &ValidOp, stored_hash: &[u8], stored_version: Option<i64>) -> OpResult {
+    if stored_hash == op.hash.as_slice() {
+        OpResult {
+            op_id: op.op_id.clone(),
+            status: OpStatus::Duplicate,
+            version: stored_version,
+            reason: None,
+        }
+    } else {
+        OpResult {
+            op_id: op.op_id.clone(),
+            status: OpStatus::Rejected,
+            version: None,
+            reason: Some("op_id_reused".to_owned()),
+        }
+    }
+}
+
+/// The result of an op from its effect.
+pub fn result_of(op_id: &str, effect: Effect) -> OpResult {
+    let (status, version) = match effect {
+        Effect::Unchanged { version } => (OpStatus::Duplicate, version),
+        Effect::Conflict { version } => (OpStatus::Conflict, version),
+        Effect::Write { version } => (OpStatus::Applied, version),
+    };
+    OpResult {
+        op_id: op_id.to_owned(),
+        status,
+        version: Some(version),
+        reason: None,
+    }
+}
+
+/// The stored spelling of a status (`sync_applied_ops.status`).
+pub fn status_str(status: OpStatus) -> &'static str {
+    match status {
+        OpStatus::Applied => "applied",
+        OpStatus::Duplicate => "duplicate",
+        OpStatus::Conflict => "conflict",
+        OpStatus::Rejected => "rejected",
+    }
+}
+
+/// A member's sync counters, and this device's last page served below the purge line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PullState {
+    /// The member's change counter.
+    pub last_seq: i64,
+    /// The highest seq of a purged tombstone.
+    pub purged_through_seq: i64,
+    /// The cursor last served to this device by a page that ended below the purge line.
+    pub device_cursor: Option<i64>,
+    /// The member's purge line when that page was served.
+    pub device_purged_through: Option<i64>,
+}
+
+/// Whether the server can serve a pull from `cursor` (`docs/sync.md`, "Pull"): not ahead of the
+/// member's counter, and not older than their purged tombstones, unless this very device was
+/// served that cursor by a page below the purge line since the last purge (it is paging through
+/// a full download, which misses nothing a purge removed).
+pub fn can_serve(cursor: Option<i64>, state: &PullState) -> bool {
+    let Some(cursor) = cursor else {
+        return true;
+    };
+    if cursor < 0 || cursor > state.last_seq {
+        return false;
+    }
+    cursor >= state.purged_through_seq
+        || (state.device_cursor == Some(cursor)
+            && state.device_purged_through == Some(state.purged_through_seq))
+}
+
+/// A pulled page's cursor and whether more follow, from the seqs read (at most `limit + 1`).
+/// The last page's cursor is the member's counter: everything up to it has been seen, including
+/// purged tombstones above the last record.
+pub fn page_end(seqs: &[i64], limit: usize, last_seq: i64) -> (usize, i64, bool) {
+    if seqs.len() > limit {
+        let kept = limit;
+        let cursor = seqs
+            .get(kept.saturating_sub(1))
+            .copied()
+            .unwrap_or(last_seq);
+        (kept, cursor, true)
+    } else {
+        (seqs.len(), last_seq, false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn op(collection: &str, body: Option<Value>) -> PushOp {
+        PushOp {
+            op_id: "op-1".into(),
+            collection: collection.into(),
+            id: "r1".into(),
+            deleted: body.is_none(),
+            base_version: None,
+            body,
+        }
+    }
+
+    fn reason(r: Result<ValidOp, OpResult>) -> String {
+        r.err().and_then(|r| r.reason).unwrap_or_default()
+    }
+
+    #[test]
+    fn collections_ids_and_bodies_are_checked() {
+        assert!(check_op(&op("recovery_session", Some(json!({"a": 1})))).is_ok());
+        assert!(check_op(&op("quantity_sample", None)).is_ok());
+        assert_eq!(
+            reason(check_op(&op("prescription", Some(json!({}))))),
+            "read_only_collection"
+        );
+        assert_eq!(
+            reason(check_op(&op("photos", Some(json!({}))))),
+            "unknown_collection"
+        );
+        assert_eq!(
+            reason(check_op(&op("workout", Some(json!([1]))))),
+            "invalid_body"
+        );
+        assert_eq!(
+            reason(check_op(&op("workout", Some(json!({"a": "x\u{0}"}))))),
+            "invalid_body"
+        );
+        let mut long = op("workout", Some(json!({})));
+        long.id = "x".repeat(201);
+        assert_eq!(reason(check_op(&long)), "invalid_body");
+        long.id = "x".repeat(200);
+        assert!(check_op(&long).is_ok());
+        long.id = String::new();
+        assert_eq!(reason(check_op(&long)), "invalid_body");
+    }
+
+    #[test]
+    fn the_hash_covers_every_field_and_ignores_key_order() {
+        let a = op("workout", Some(json!({"a": 1, "b": 2})));
+        let b: PushOp = serde_json::from_str(
+            r#"{"op_id":"op-1","collection":"workout","id":"r1","deleted":false,
+                "body":{"b":2,"a":1}}"#,
+        )
+        .unwrap();
+        assert_eq!(payload_hash(&a), payload_hash(&b));
+        let mut c = a.clone();
+        c.base_version = Some(1);
+        assert_ne!(payload_hash(&a), payload_hash(&c));
+        let mut d = a.clone();
+        d.id = "r2".into();
+        assert_ne!(payload_hash(&a), payload_hash(&d));
+    }
+
+    #[test]
+    fn effects() {
+        let cur = Current {
+            version: 3,
+            deleted: false,
+            body: Some("{\"a\":1}".into()),
+        };
+        assert_eq!(
+            effect("workout", None, false, Some("{}"), None),
+            Effect::Write { version: 1 }
+        );
+        assert_eq!(
+            effect("workout", Some(&cur), false, Some("{\"a\":1}"), None),
+            Effect::Unchanged { version: 3 }
+        );
+        assert_eq!(
+            effect("workout", Some(&cur), true, None, None),
+            Effect::Write { version: 4 }
+        );
+        assert_eq!(
+            effect(CHECK_IN, Some(&cur), false, Some("{}"), Some(2)),
+            Effect::Conflict { version: 3 }
+        );
+        assert_eq!(
+            effect(CHECK_IN, Some(&cur), false, Some("{}"), Some(3)),
+            Effect::Write { version: 4 }
+        );
+        // Only check-ins conflict.
+        assert_eq!(
+            effect("workout", Some(&cur), false, Some("{}"), Some(1)),
+            Effect::Write { version: 4 }
+        );
+    }
+
+    #[test]
+    fn cursors() {
+        let state = PullState {
+            last_seq: 10,
+            purged_through_seq: 4,
+            device_cursor: None,
+            device_purged_through: None,
+        };
+        assert!(can_serve(None, &state));
+        assert!(can_serve(Some(4), &state));
+        assert!(can_serve(Some(10), &state));
+        assert!(!can_serve(Some(11), &state));
+        assert!(!can_serve(Some(3), &state));
+        let paging = PullState {
+            device_cursor: Some(3),
+            device_purged_through: Some(4),
+            ..state
+        };
+        assert!(can_serve(Some(3), &paging));
+        assert!(!can_serve(Some(2), &paging));
+        let purged_since = PullState {
+            device_purged_through: Some(2),
+            ..paging
+        };
+        assert!(!can_serve(Some(3), &purged_since));
+        assert_eq!(page_end(&[5, 6, 7], 2, 9), (2, 6, true));
+        assert_eq!(page_end(&[5, 6], 2, 9), (2, 9, false));
+        assert_eq!(page_end(&[], 2, 9), (0, 9, false));
+    }
+}

@@ -1,0 +1,237 @@
+//! The whole system: the real `alyze-server` binary on a loopback port and the real `alyze` command
+//! line as a member's phone. The clinic is set up with the admin subcommands, the phone enrols
+//! with its code, logs a sauna session and syncs it up; the clinic's staff set a prescription over
+//! HTTP, the phone syncs again and shows the clinic's prescription; after `new-epoch` (a restore
+//! from a backup) the phone resyncs. Once on each backend.
+//!
+//! The `alyze` binary is another package's, which cargo does not build for this one's tests: build
+//! it first (`cargo build -p alyze-cli`). The test looks for it beside this package's binary (the
+//! same target dir) and fails, saying so, when it is missing.
+
+// Test helpers outside `#[test]` functions fail loudly on purpose.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use common::postgres::TestDatabase;
+use common::{Backend, on_both_backends};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_alyze-server");
+const PASSWORD: &str = "a long staff password";
+const CHEAP_ARGON2: [&str; 6] = [
+    "--argon2-memory-kib",
+    "8",
+    "--argon2-iterations",
+    "1",
+    "--argon2-parallelism",
+    "1",
+];
+
+/// The `alyze` binary of the same target dir and profile as this package's.
+fn cli_binary() -> PathBuf {
+    let path = Path::new(SERVER).with_file_name(format!("alyze{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.is_file(),
+        "the alyze command line is not built at {}: run `cargo build -p alyze-cli` first \
+         (with the same CARGO_TARGET_DIR)",
+        path.display()
+    );
+    path
+}
+
+/// Stops the server even when an assertion fails first.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The server binary with its storage flag.
+fn server(flag: &[OsString; 2]) -> Command {
+    let mut command = Command::new(SERVER);
+    command
+        .env_remove("ALYZE_SERVER_DATA_DIR")
+        .env_remove("ALYZE_DATABASE_URL")
+        .args(flag);
+    command
+}
+
+/// An admin subcommand's `--json` output.
+fn admin(flag: &[OsString; 2], args: &[&str]) -> Value {
+    let out = server(flag)
+        .arg("--json")
+        .args(args)
+        .args(CHEAP_ARGON2)
+        .env("ALYZE_STAFF_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Runs `alyze --data-dir DIR ARGS`; its standard output.
+fn alyze(data_dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(cli_binary())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "alyze {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+async fn a_phone_syncs_with_the_clinic_through_the_real_binaries(backend: Backend) {
+    let cli = cli_binary();
+    assert!(cli.is_file());
+    let dir = tempfile::tempdir().unwrap();
+    let database = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(TestDatabase::create().await),
+    };
+    let flag: [OsString; 2] = match &database {
+        None => [
+            "--data-dir".into(),
+            dir.path().join("server").into_os_string(),
+        ],
+        Some(db) => ["--database-url".into(), db.url().into()],
+    };
+
+    let clinic = admin(&flag, &["create-clinic", "--name", "North"]);
+    let clinic_id = clinic["clinic_id"].as_str().unwrap();
+    let member = admin(
+        &flag,
+        &["create-member", "--clinic", clinic_id, "--name", "Ada"],
+    );
+    let member_id = member["member_id"].as_str().unwrap();
+    let code = admin(&flag, &["create-code", "--member", member_id]);
+    let code = code["code"].as_str().unwrap();
+    admin(
+        &flag,
+        &[
+            "create-staff",
+            "--clinic",
+            clinic_id,
+            "--email",
+            "grace@north.example",
+            "--role",
+            "clinician",
+        ],
+    );
+
+    let mut child = server(&flag)
+        .args(["--listen", "127.0.0.1:0", "--json"])
+        .args(CHEAP_ARGON2)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let _server = Server(child);
+    let listening: Value = serde_json::from_str(&first_line).unwrap();
+    let base = format!("http://{}", listening["listening"].as_str().unwrap());
+
+    // The phone: enrol, log a session, sync it up.
+    let phone = dir.path().join("phone");
+    alyze(&phone, &["enrol", "--server", &base, "--code", code]);
+    alyze(
+        &phone,
+        &[
+            "log",
+            "sauna",
+            "--minutes",
+            "15",
+            "--temp",
+            "90",
+            "--at",
+            "2026-03-04 18:00",
+            "--tz",
+            "Europe/Berlin",
+        ],
+    );
+    let report: Value = serde_json::from_str(&alyze(&phone, &["sync", "--json"])).unwrap();
+    assert!(report["pushed"].as_u64().unwrap() >= 1, "{report}");
+    assert_eq!(report["rejected"], 0, "{report}");
+
+    // The clinic: a prescription over HTTP.
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(format!("{base}/v1/staff/login"))
+        .json(&json!({"email": "grace@north.example", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let prescription = json!({
+        "targets": [{"sessions_per_week": 3, "check": "standard",
+                     "dose": {"modality": "sauna", "minutes": 15, "temperature_c": 90}}],
+        "fixed": [],
+        "availability": [{"start": "07:00:00", "end": "21:00:00"}],
+        "quiet_hours": []
+    });
+    let r = http
+        .put(format!("{base}/v1/clinic/members/{member_id}/prescription"))
+        .bearer_auth(login["access_token"].as_str().unwrap())
+        .json(&prescription)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // The phone again: the prescription comes down and is the clinic's.
+    let report: Value = serde_json::from_str(&alyze(&phone, &["sync", "--json"])).unwrap();
+    assert!(report["pulled"].as_u64().unwrap() >= 1, "{report}");
+    let shown: Value =
+        serde_json::from_str(&alyze(&phone, &["prescription", "show", "--json"])).unwrap();
+    let expected: alyze_core::protocol::Prescription =
+        serde_json::from_value(prescription).unwrap();
+    let shown: alyze_core::protocol::Prescription = serde_json::from_value(shown).unwrap();
+    assert_eq!(shown, expected);
+
+    // A third sync brings nothing new down.
+    let report: Value = serde_json::from_str(&alyze(&phone, &["sync", "--json"])).unwrap();
+    assert_eq!(report["pulled"], 0, "{report}");
+    assert_eq!(report["resynced"], false, "{report}");
+
+    // The database restored from a backup: a new epoch (set while the server runs), and the
+    // phone's next sync starts over, re-pushing what it wrote (the server has it: duplicates).
+    let epoch = admin(&flag, &["new-epoch"]);
+    assert_eq!(epoch["epoch"].as_str().unwrap().len(), 32);
+    let report: Value = serde_json::from_str(&alyze(&phone, &["sync", "--json"])).unwrap();
+    assert_eq!(report["resynced"], true, "{report}");
+    assert_eq!(report["pushed"], 0, "{report}");
+    assert_eq!(report["rejected"], 0, "{report}");
+    let shown: Value =
+        serde_json::from_str(&alyze(&phone, &["prescription", "show", "--json"])).unwrap();
+    let shown: alyze_core::protocol::Prescription = serde_json::from_value(shown).unwrap();
+    assert_eq!(shown, expected);
+
+    // Nothing is old enough to purge.
+    let purged = admin(&flag, &["purge-tombstones"]);
+    assert_eq!(purged, json!({"members": 0, "tombstones": 0}));
+}
+
+on_both_backends!(a_phone_syncs_with_the_clinic_through_the_real_binaries);
