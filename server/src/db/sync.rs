@@ -52,6 +52,23 @@ pub struct ValidOp {
     pub hash: [u8; 32],
 }
 
+/// A pushed op after the checks that need no database: refused already, or ready to apply.
+#[derive(Debug, Clone)]
+pub enum Checked {
+    /// Refused; this is its answer.
+    Rejected(OpResult),
+    /// To apply.
+    Valid(ValidOp),
+}
+
+/// Whether the history keeps every version of the collection's records: only the member-edited
+/// check-ins (the brief: "check-ins keep every revision"). For the bulk of the data (samples) a
+/// second row per write would double what a push costs, for a history nobody reads: their
+/// versions are in the pushes' op log (`sync_applied_ops`) anyway.
+pub fn keeps_revisions(collection: &str) -> bool {
+    collection == CHECK_IN
+}
+
 /// The rejection of an op without touching the database, or the op ready to apply.
 pub fn check_op(op: &PushOp) -> Result<ValidOp, OpResult> {
     let reject = |reason: &str| OpResult {

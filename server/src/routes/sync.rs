@@ -64,24 +64,23 @@ pub async fn push(
     if request.ops.len() > MAX_PUSH_OPS {
         return Err(ApiError::payload_too_large(TOO_LARGE));
     }
-    let mut results = Vec::with_capacity(request.ops.len());
-    for op in &request.ops {
-        let result = match sync::check_op(op) {
-            Err(rejected) => rejected,
-            Ok(valid) => {
-                state
-                    .db()
-                    .apply_op(
-                        caller.member_id.clone(),
-                        caller.device_id.clone(),
-                        valid,
-                        clock::now_ms(),
-                    )
-                    .await?
-            }
-        };
-        results.push(result);
-    }
+    let ops = request
+        .ops
+        .iter()
+        .map(|op| match sync::check_op(op) {
+            Ok(valid) => sync::Checked::Valid(valid),
+            Err(rejected) => sync::Checked::Rejected(rejected),
+        })
+        .collect();
+    let results = state
+        .db()
+        .apply_ops(
+            caller.member_id.clone(),
+            caller.device_id.clone(),
+            ops,
+            clock::now_ms(),
+        )
+        .await?;
     Ok(Json(PushResponse { results }))
 }
 

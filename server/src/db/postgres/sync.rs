@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::{PostgresDb, Transaction, execute, query, query_opt};
 use crate::audit::AuditAction;
-use crate::db::sync::{self, Current, Effect, PullState, ValidOp};
+use crate::db::sync::{self, Checked, Current, Effect, PullState};
 use crate::db::{
     ClinicRecord, ClinicWrite, DbError, PullAnswer, PulledPage, Purged, StoredChange, invalidated,
     settings_of,
@@ -54,61 +54,73 @@ impl PostgresDb {
         .await
     }
 
-    pub(crate) async fn apply_op(
+    pub(crate) async fn apply_ops(
         &self,
         member_id: String,
         device_id: String,
-        op: ValidOp,
+        ops: Vec<Checked>,
         now: i64,
-    ) -> Result<OpResult, DbError> {
+    ) -> Result<Vec<OpResult>, DbError> {
         self.write_locked(move |tx| {
-            let (member_id, device_id, op) = (member_id.clone(), device_id.clone(), op.clone());
+            let (member_id, device_id, ops) = (member_id.clone(), device_id.clone(), ops.clone());
             Box::pin(async move {
                 if !lock_member(tx, &member_id, None).await? {
                     return Err(DbError::NotFound("member"));
                 }
-                let stored = query_opt(
-                    tx,
-                    "SELECT payload_hash, version FROM sync_applied_ops
-                     WHERE member_id = $1 AND op_id = $2",
-                    &[&member_id, &op.op_id],
-                )
-                .await?;
-                if let Some(row) = stored {
-                    let hash: Vec<u8> = row.try_get(0)?;
-                    return Ok(sync::replayed(&op, &hash, row.try_get(1)?));
+                let mut results = Vec::with_capacity(ops.len());
+                for op in &ops {
+                    let op = match op {
+                        Checked::Rejected(result) => {
+                            results.push(result.clone());
+                            continue;
+                        }
+                        Checked::Valid(op) => op,
+                    };
+                    let stored = query_opt(
+                        tx,
+                        "SELECT payload_hash, version FROM sync_applied_ops
+                         WHERE member_id = $1 AND op_id = $2",
+                        &[&member_id, &op.op_id],
+                    )
+                    .await?;
+                    if let Some(row) = stored {
+                        let hash: Vec<u8> = row.try_get(0)?;
+                        results.push(sync::replayed(op, &hash, row.try_get(1)?));
+                        continue;
+                    }
+                    let effect = write_record(
+                        tx,
+                        &Write {
+                            member_id: &member_id,
+                            collection: &op.collection,
+                            record_id: &op.record_id,
+                            deleted: op.deleted,
+                            body: op.body.as_deref(),
+                            origin_device: Some(&device_id),
+                            base_version: op.base_version,
+                            now,
+                        },
+                    )
+                    .await?;
+                    let result = sync::result_of(&op.op_id, effect);
+                    execute(
+                        tx,
+                        "INSERT INTO sync_applied_ops
+                         (member_id, op_id, payload_hash, status, version, applied_at)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                        &[
+                            &member_id,
+                            &op.op_id,
+                            &op.hash.as_slice(),
+                            &sync::status_str(result.status),
+                            &result.version,
+                            &now,
+                        ],
+                    )
+                    .await?;
+                    results.push(result);
                 }
-                let effect = write_record(
-                    tx,
-                    &Write {
-                        member_id: &member_id,
-                        collection: &op.collection,
-                        record_id: &op.record_id,
-                        deleted: op.deleted,
-                        body: op.body.as_deref(),
-                        origin_device: Some(&device_id),
-                        base_version: op.base_version,
-                        now,
-                    },
-                )
-                .await?;
-                let result = sync::result_of(&op.op_id, effect);
-                execute(
-                    tx,
-                    "INSERT INTO sync_applied_ops
-                     (member_id, op_id, payload_hash, status, version, applied_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                    &[
-                        &member_id,
-                        &op.op_id,
-                        &op.hash.as_slice(),
-                        &sync::status_str(result.status),
-                        &result.version,
-                        &now,
-                    ],
-                )
-                .await?;
-                Ok(result)
+                Ok(results)
             })
         })
         .await
@@ -572,6 +584,9 @@ async fn write_record(tx: &Transaction<'_>, w: &Write<'_>) -> Result<Effect, DbE
             ("applied", Some(version), Some(seq))
         }
     };
+    if !sync::keeps_revisions(w.collection) {
+        return Ok(effect);
+    }
     execute(
         tx,
         "INSERT INTO sync_revisions

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::SqliteDb;
 use crate::audit::AuditAction;
-use crate::db::sync::{self, Current, Effect, PullState, ValidOp};
+use crate::db::sync::{self, Checked, Current, Effect, PullState};
 use crate::db::{
     ClinicRecord, ClinicWrite, DbError, PullAnswer, PulledPage, Purged, StoredChange, invalidated,
     settings_of,
@@ -43,56 +43,68 @@ impl SqliteDb {
         .await
     }
 
-    pub(crate) async fn apply_op(
+    pub(crate) async fn apply_ops(
         &self,
         member_id: String,
         device_id: String,
-        op: ValidOp,
+        ops: Vec<Checked>,
         now: i64,
-    ) -> Result<OpResult, DbError> {
+    ) -> Result<Vec<OpResult>, DbError> {
         self.write(move |conn| {
             let tx = conn.transaction()?;
-            let stored = tx
-                .prepare_cached(
-                    "SELECT payload_hash, version FROM sync_applied_ops
-                     WHERE member_id = ?1 AND op_id = ?2",
+            let mut results = Vec::with_capacity(ops.len());
+            for op in &ops {
+                let op = match op {
+                    Checked::Rejected(result) => {
+                        results.push(result.clone());
+                        continue;
+                    }
+                    Checked::Valid(op) => op,
+                };
+                let stored = tx
+                    .prepare_cached(
+                        "SELECT payload_hash, version FROM sync_applied_ops
+                         WHERE member_id = ?1 AND op_id = ?2",
+                    )?
+                    .query_row((&member_id, &op.op_id), |r| {
+                        Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<i64>>(1)?))
+                    })
+                    .optional()?;
+                if let Some((hash, version)) = stored {
+                    results.push(sync::replayed(op, &hash, version));
+                    continue;
+                }
+                let effect = write_record(
+                    &tx,
+                    &Write {
+                        member_id: &member_id,
+                        collection: &op.collection,
+                        record_id: &op.record_id,
+                        deleted: op.deleted,
+                        body: op.body.as_deref(),
+                        origin_device: Some(&device_id),
+                        base_version: op.base_version,
+                        now,
+                    },
+                )?;
+                let result = sync::result_of(&op.op_id, effect);
+                tx.prepare_cached(
+                    "INSERT INTO sync_applied_ops
+                     (member_id, op_id, payload_hash, status, version, applied_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
-                .query_row((&member_id, &op.op_id), |r| {
-                    Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<i64>>(1)?))
-                })
-                .optional()?;
-            if let Some((hash, version)) = stored {
-                return Ok(sync::replayed(&op, &hash, version));
-            }
-            let effect = write_record(
-                &tx,
-                &Write {
-                    member_id: &member_id,
-                    collection: &op.collection,
-                    record_id: &op.record_id,
-                    deleted: op.deleted,
-                    body: op.body.as_deref(),
-                    origin_device: Some(&device_id),
-                    base_version: op.base_version,
+                .execute((
+                    &member_id,
+                    &op.op_id,
+                    op.hash.as_slice(),
+                    sync::status_str(result.status),
+                    result.version,
                     now,
-                },
-            )?;
-            let result = sync::result_of(&op.op_id, effect);
-            tx.prepare_cached(
-                "INSERT INTO sync_applied_ops
-                 (member_id, op_id, payload_hash, status, version, applied_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute((
-                &member_id,
-                &op.op_id,
-                op.hash.as_slice(),
-                sync::status_str(result.status),
-                result.version,
-                now,
-            ))?;
+                ))?;
+                results.push(result);
+            }
             tx.commit()?;
-            Ok(result)
+            Ok(results)
         })
         .await
     }
@@ -464,6 +476,9 @@ fn write_record(conn: &Connection, w: &Write<'_>) -> Result<Effect, DbError> {
             ("applied", Some(version), Some(seq))
         }
     };
+    if !sync::keeps_revisions(w.collection) {
+        return Ok(effect);
+    }
     conn.prepare_cached(
         "INSERT INTO sync_revisions
          (member_id, collection, record_id, version, base_version, status, deleted, body,
