@@ -542,6 +542,15 @@ async fn clinic_writes_reach_the_members_pull_with_no_origin(backend: Backend) {
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let lab_id = str_of(&r.json::<Value>().await.unwrap(), "id").to_owned();
+    // The core's record id of the result: the id the phone stores it under.
+    let parsed: alyze_core::health::labs::LabResult = serde_json::from_value(lab()).unwrap();
+    assert_eq!(lab_id, alyze_core::store::record_id(&parsed));
+    // Posting the same result again changes nothing.
+    let r = s
+        .send(Method::POST, &labs, &grace_token, Some(&lab()))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(str_of(&r.json::<Value>().await.unwrap(), "id"), lab_id);
     let r = s.send(Method::POST, &labs, &sam, Some(&lab())).await;
     error_code(r, StatusCode::NOT_FOUND, "not_found").await;
     let mut bad = lab();
@@ -596,6 +605,7 @@ async fn clinic_writes_reach_the_members_pull_with_no_origin(backend: Backend) {
         [
             "write_prescription",
             "write_prescription",
+            "add_lab_result",
             "add_lab_result",
             "delete_lab_result"
         ]

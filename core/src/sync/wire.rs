@@ -127,6 +127,9 @@ pub struct ErrorBody {
     /// A sentence.
     #[serde(default)]
     pub message: String,
+    /// The server's epoch, with `resync_required`.
+    #[serde(default)]
+    pub epoch: Option<String>,
 }
 
 /// `POST /v1/enrol`.

@@ -619,10 +619,10 @@ impl Db {
         staff_id: String,
         clinic_id: String,
         member_id: String,
+        lab_id: String,
         body: String,
         now: i64,
     ) -> Result<ClinicWrite, DbError> {
-        let lab_id = crate::random::new_id()?;
         match self {
             Self::Sqlite(db) => {
                 db.clinic_record(

@@ -10,6 +10,7 @@
 use alyze_core::health::Validate;
 use alyze_core::health::labs::LabResult;
 use alyze_core::protocol::{ClinicSettings, Prescription};
+use alyze_core::store::record_id;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -26,7 +27,8 @@ use crate::error::{ApiError, ApiJson, ErrorBody};
 /// A record the clinic wrote.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RecordWritten {
-    /// The record's id (`current` for a prescription, the new UUID of a lab result).
+    /// The record's id (`current` for a prescription; for a lab result the core's record id,
+    /// derived from its LOINC code, collection instant and source).
     pub id: String,
     /// Its version now (unchanged when the body was the same as before).
     pub version: i64,
@@ -146,12 +148,16 @@ pub async fn add_lab(
     lab.validate()
         .map_err(|e| ApiError::invalid_field(e.to_string()))?;
     let body = serde_json::to_value(&lab).map_err(|_| DbError::Corrupt("lab result"))?;
+    // The core's record id (LOINC code, collection instant, source): the id the phone stores it
+    // under, so a deletion finds it there, and posting the same result again changes nothing.
+    let lab_id = record_id(&lab);
     let outcome = state
         .db()
         .add_lab_result(
             caller.staff_id,
             caller.clinic_id,
             member_id,
+            lab_id,
             canonical(&body),
             clock::now_ms(),
         )

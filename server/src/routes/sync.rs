@@ -16,7 +16,6 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
@@ -165,19 +164,11 @@ fn change(stored: StoredChange) -> Result<Change, ApiError> {
 
 /// `409 {"error": "resync_required", "message", "epoch"}`.
 fn resync_required(epoch: String) -> Response {
-    #[derive(Serialize)]
-    struct Resync {
-        #[serde(flatten)]
-        error: WireError,
-        epoch: String,
-    }
-    let body = Resync {
-        error: WireError {
-            error: "resync_required".to_owned(),
-            message: "the server cannot continue from this cursor; pull again from the start"
-                .to_owned(),
-        },
-        epoch,
+    let body = WireError {
+        error: "resync_required".to_owned(),
+        message: "the server cannot continue from this cursor; pull again from the start"
+            .to_owned(),
+        epoch: Some(epoch),
     };
     (StatusCode::CONFLICT, Json(body)).into_response()
 }
