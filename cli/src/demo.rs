@@ -15,6 +15,9 @@
 //!    the 60-day normal range and the 14 nights of HRV a baseline needs, so the member is scored.
 //! 4. Their recovery protocol ([`protocol`]): the clinic's prescription, the next day's plan and
 //!    reminders, a strength session that moves the cold plunge, and a sauna logged and counted.
+//! 5. Their clinic ([`clinic`]): the clinic server embedded on loopback, the phone enrolled with
+//!    its one-time code and synced, a clinician's change to the prescription reaching the phone,
+//!    and what the clinic sees.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -27,6 +30,7 @@ use alyze_core::summary::{SummarySettings, daily_summaries, latest_day_with_data
 use anyhow::{Context, Result, anyhow};
 use chrono::{Days, NaiveDate};
 
+mod clinic;
 mod protocol;
 
 use crate::hrv::{quality_word, table};
@@ -181,7 +185,11 @@ fn watch_story(out: &mut impl Write) -> Result<()> {
     )?;
     write!(out, "{}", crate::summary::table(&days))?;
     let profile = morning_story(out, &store, last, &dir)?;
-    protocol::protocol_story(out, &mut store, last, &profile)
+    let next = last
+        .checked_add_days(Days::new(1))
+        .ok_or_else(|| anyhow!("the generated export's dates are out of range"))?;
+    protocol::protocol_story(out, &mut store, next, &profile)?;
+    clinic::clinic_story(out, store, next, &profile, &dir).map(drop)
 }
 
 /// Part 3: the call of the last day, its reasons, and the chart of the last months. Returns the

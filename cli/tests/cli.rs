@@ -214,4 +214,18 @@ fn the_demo_tells_the_member_story() {
         "{after}"
     );
     assert!(after.contains("sauna        1 of 3 sessions"), "{after}");
+
+    // The clinic story: the phone enrols and sends its data, the clinician's new prescription
+    // comes back, and the next plan holds it.
+    let clinic = &text[text.find("The member's clinic").expect("the clinic story")..];
+    let sent: u64 = clinic
+        .split("sent ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a count of sent changes");
+    assert!(sent > 1000, "{clinic}");
+    assert!(clinic.contains("received 1"), "{clinic}");
+    assert!(clinic.contains("PEMF 20 min"), "{clinic}");
+    assert!(clinic.contains("its members: Demo member"), "{clinic}");
 }

@@ -16,7 +16,7 @@ use alyze_core::protocol::{DoseCheck, Prescription, Reminder, diff};
 use alyze_core::readiness::{HistorySettings, MemberProfile};
 use alyze_core::store::Store;
 use anyhow::{Context, Result, anyhow};
-use chrono::{Days, NaiveDate, NaiveTime, TimeDelta};
+use chrono::{NaiveDate, NaiveTime, TimeDelta};
 use chrono_tz::Tz;
 
 use crate::plan::to_text as plan_text;
@@ -44,19 +44,16 @@ const ZONE: Tz = chrono_tz::Europe::Berlin;
 /// The local hour the demo's strength session starts; it lasts an hour.
 const STRENGTH_START_H: u32 = 7;
 
-/// Part 4 (module doc), for the day after `last`.
+/// Part 4 (module doc), for `day`, the day after the member's data ends.
 pub fn protocol_story(
     out: &mut impl Write,
     store: &mut Store,
-    last: NaiveDate,
+    day: NaiveDate,
     profile: &MemberProfile,
 ) -> Result<()> {
     let prescription: Prescription =
         serde_json::from_str(PRESCRIPTION).context("reading the demo prescription")?;
     member::set_prescription(store, &prescription).context("saving the demo prescription")?;
-    let day = last
-        .checked_add_days(Days::new(1))
-        .ok_or_else(|| anyhow!("the generated export's dates are out of range"))?;
     writeln!(
         out,
         "\nThe clinic programs the member's recovery\n\n{}",

@@ -1,0 +1,248 @@
+//! Part 5 of the demo: the member's clinic. The clinic server (`alyze-server`'s library) runs
+//! embedded on loopback over an SQLite file in the demo's temporary directory; the clinic, a
+//! clinician and the member are created as `alyze-server`'s admin subcommands would; the member's
+//! phone (the demo store) enrols with its one-time code and syncs; the clinician signs in over HTTP
+//! and adds PEMF to the prescription; the phone syncs again and plans the next day with it; and
+//! the clinician's list of members shows what the phone sent.
+
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use alyze_core::protocol::member;
+use alyze_core::protocol::{Dose, DoseCheck, Prescription, WeeklyTarget};
+use alyze_core::readiness::{HistorySettings, MemberProfile};
+use alyze_core::store::Store;
+use alyze_core::sync::{
+    CredentialError, CredentialStore, Credentials, DerivedDays, ServerClient, SyncReport,
+    SyncSettings, sync,
+};
+use alyze_server::settings::Argon2Settings;
+use alyze_server::tenancy::StaffRole;
+use alyze_server::{AppState, Db, Settings, admin};
+use anyhow::{Context, Result, anyhow};
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use super::DemoDir;
+use crate::plan::to_text as plan_text;
+
+/// The clinician's sign-in (the demo's own, on a server that lives for the demo only).
+const CLINICIAN: &str = "clinician@alyze-demo.example";
+
+/// The phone's credentials, kept in memory (the phones keep them in the Keychain or Keystore).
+#[derive(Default)]
+struct Keeper(Option<Credentials>);
+
+impl CredentialStore for Keeper {
+    fn load(&self) -> Result<Option<Credentials>, CredentialError> {
+        Ok(self.0.clone())
+    }
+
+    fn save(&mut self, credentials: &Credentials) -> Result<(), CredentialError> {
+        self.0 = Some(credentials.clone());
+        Ok(())
+    }
+}
+
+/// Part 5 (module doc): `store` is the member's phone, `day` the day after their data ends.
+pub fn clinic_story(
+    out: &mut impl Write,
+    store: Store,
+    day: NaiveDate,
+    profile: &MemberProfile,
+    dir: &DemoDir,
+) -> Result<Store> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the demo's network runtime")?;
+    let store = Mutex::new(store);
+    runtime.block_on(async {
+        let db = Db::open_sqlite_in(&dir.0.join("clinic-server"))
+            .map_err(|e| anyhow!("opening the clinic server's database: {e}"))?;
+        let clinic = admin::create_clinic(&db, "alyze demo clinic").await?;
+        let password = random_password()?;
+        admin::create_staff(
+            &db,
+            &clinic.clinic_id,
+            CLINICIAN,
+            StaffRole::Clinician,
+            password.clone(),
+            Argon2Settings::default(),
+        )
+        .await?;
+        let created = admin::create_member(&db, &clinic.clinic_id, "Demo member").await?;
+        let code = admin::create_code(&db, &created.member_id, Duration::from_secs(3600)).await?;
+        let state = AppState::new(db, Settings::default())
+            .map_err(|e| anyhow!("starting the clinic server: {e}"))?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .context("listening on loopback")?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(alyze_server::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+
+        writeln!(
+            out,
+            "\nThe member's clinic: its server runs here on loopback ({url}, embedded SQLite)\n"
+        )?;
+        let settings = SyncSettings::default();
+        let client = ServerClient::new(&url, &settings)?;
+        let mut keeper = Keeper::default();
+        keeper.save(&client.enrol(&code.code, "Demo phone").await?)?;
+        writeln!(
+            out,
+            "The phone enrols with the one-time code {} from the clinic, then syncs:",
+            code.code
+        )?;
+        let derived = DerivedDays {
+            profile: profile.clone(),
+            history: HistorySettings::default(),
+            through: day,
+        };
+        let first = sync(
+            &store,
+            &client,
+            &mut keeper,
+            &settings,
+            Some(&derived),
+            &mut |_| {},
+        )
+        .await
+        .context("the first sync")?;
+        writeln!(out, "  {}", report_text(&first))?;
+
+        let http = reqwest::Client::new();
+        let staff: Value = http
+            .post(format!("{url}/v1/staff/login"))
+            .json(&json!({"email": CLINICIAN, "password": password}))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let token = staff["access_token"]
+            .as_str()
+            .ok_or_else(|| anyhow!("the staff sign-in gave no token"))?
+            .to_owned();
+        let mut prescription = member::prescription(&*locked(&store)?)?;
+        prescription.targets.push(WeeklyTarget {
+            sessions_per_week: 2,
+            check: DoseCheck::Standard,
+            dose: Dose::Pemf { minutes: 20.0 },
+        });
+        put_prescription(&http, &url, &token, &created.member_id, &prescription).await?;
+        writeln!(
+            out,
+            "\nThe clinician signs in and adds PEMF, 20 min twice a week, to the prescription. \
+             The phone syncs:"
+        )?;
+        let second = sync(
+            &store,
+            &client,
+            &mut keeper,
+            &settings,
+            Some(&derived),
+            &mut |_| {},
+        )
+        .await
+        .context("the second sync")?;
+        writeln!(out, "  {}", report_text(&second))?;
+        let planned = member::plan_days(
+            &*locked(&store)?,
+            day,
+            day,
+            chrono_tz::Europe::Berlin,
+            &[],
+            profile,
+            &HistorySettings::default(),
+        )?
+        .pop()
+        .ok_or_else(|| anyhow!("the planner returned no day"))?;
+        writeln!(
+            out,
+            "\nThe plan for {day} with the clinic's new prescription\n"
+        )?;
+        write!(
+            out,
+            "{}",
+            plan_text(&planned.plan, planned.readiness, chrono_tz::Europe::Berlin)
+        )?;
+
+        let members: Value = http
+            .get(format!("{url}/v1/clinic/members"))
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let names: Vec<&str> = members["members"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|m| m["display_name"].as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "\nWhat the clinic sees (each read audited): its members: {}",
+            names.join(", ")
+        )?;
+        let _ = stop.send(());
+        server
+            .await
+            .context("stopping the clinic server")?
+            .context("the clinic server")?;
+        Ok::<(), anyhow::Error>(())
+    })?;
+    store
+        .into_inner()
+        .map_err(|_| anyhow!("the demo store's lock was poisoned"))
+}
+
+async fn put_prescription(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    member_id: &str,
+    prescription: &Prescription,
+) -> Result<()> {
+    http.put(format!("{url}/v1/clinic/members/{member_id}/prescription"))
+        .bearer_auth(token)
+        .json(prescription)
+        .send()
+        .await?
+        .error_for_status()
+        .context("the clinic's prescription")?;
+    Ok(())
+}
+
+fn report_text(report: &SyncReport) -> String {
+    format!(
+        "sent {} changes ({} the server had already), received {}",
+        report.pushed + report.duplicates + report.conflicts,
+        report.duplicates,
+        report.pulled
+    )
+}
+
+/// A password for the demo's clinician: 24 hex digits from the OS's random source, through a v4
+/// UUID (the server never stores it; the demo server is deleted with the demo).
+fn random_password() -> Result<String> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    id.get(..24)
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow!("a UUID is 32 digits"))
+}
+
+fn locked(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>> {
+    store
+        .lock()
+        .map_err(|_| anyhow!("the demo store's lock was poisoned"))
+}
