@@ -25,9 +25,9 @@ use crate::readiness_settings::FfiReadinessSettings;
 use crate::store::{AlyzeStore, date};
 
 /// What enrolment gives, as the shell stores it (in the Keychain or Keystore: the tokens are
-/// secrets).
-#[derive(Clone, PartialEq, uniffi::Record)]
-pub struct FfiCredentials {
+/// secrets). The core's record, crossing as it is.
+#[uniffi::remote(Record)]
+pub struct Credentials {
     /// The server's base URL.
     pub server_url: String,
     /// The member.
@@ -42,24 +42,14 @@ pub struct FfiCredentials {
     pub access_expires_at_ms: i64,
 }
 
-impl std::fmt::Debug for FfiCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FfiCredentials")
-            .field("server_url", &self.server_url)
-            .field("member_id", &self.member_id)
-            .field("device_id", &self.device_id)
-            .finish_non_exhaustive()
-    }
-}
-
 /// The shell's secure storage of the credentials.
 #[uniffi::export(with_foreign)]
 pub trait CredentialKeeper: Send + Sync {
     /// The saved credentials, `None` before enrolment or after sign-out.
-    fn load(&self) -> Result<Option<FfiCredentials>, AlyzeError>;
+    fn load(&self) -> Result<Option<Credentials>, AlyzeError>;
     /// Replaces the saved credentials. Called at once on every token rotation: the old refresh
     /// token is spent, so a failure here means enrolling again later.
-    fn save(&self, credentials: FfiCredentials) -> Result<(), AlyzeError>;
+    fn save(&self, credentials: Credentials) -> Result<(), AlyzeError>;
 }
 
 /// Progress of a sync run.
@@ -71,9 +61,9 @@ pub trait SyncListener: Send + Sync {
     fn on_pulled(&self, pulled: u64);
 }
 
-/// What a sync run did.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct FfiSyncReport {
+/// What a sync run did: the core's report, crossing as it is.
+#[uniffi::remote(Record)]
+pub struct SyncReport {
     /// Ops the server applied.
     pub pushed: u64,
     /// Ops it had applied before, or that changed nothing.
@@ -109,7 +99,7 @@ impl AlyzeStore {
         spawn(async move {
             let client = ServerClient::new(&server_url, &SyncSettings::default())?;
             let credentials = client.enrol(&code, &device_name).await?;
-            keeper.save(credentials.clone().into())?;
+            keeper.save(credentials.clone())?;
             Ok(credentials.member_id)
         })
         .await
@@ -128,7 +118,7 @@ impl AlyzeStore {
         settings: FfiReadinessSettings,
         keeper: Arc<dyn CredentialKeeper>,
         listener: Arc<dyn SyncListener>,
-    ) -> Result<FfiSyncReport, AlyzeError> {
+    ) -> Result<SyncReport, AlyzeError> {
         let derived = DerivedDays {
             profile,
             history: settings.to_core()?,
@@ -155,7 +145,7 @@ impl AlyzeStore {
                 &mut progress,
             )
             .await?;
-            Ok(report.into())
+            Ok(report)
         })
         .await
     }
@@ -206,62 +196,17 @@ struct Keeper(Arc<dyn CredentialKeeper>);
 
 impl CredentialStore for Keeper {
     fn load(&self) -> Result<Option<Credentials>, CredentialError> {
-        self.0
-            .load()
-            .map(|c| c.map(Into::into))
-            .map_err(|e| CredentialError {
-                reason: e.to_string(),
-            })
+        self.0.load().map_err(|e| CredentialError {
+            reason: e.to_string(),
+        })
     }
 
     fn save(&mut self, credentials: &Credentials) -> Result<(), CredentialError> {
         self.0
-            .save(credentials.clone().into())
+            .save(credentials.clone())
             .map_err(|e| CredentialError {
                 reason: e.to_string(),
             })
-    }
-}
-
-impl From<Credentials> for FfiCredentials {
-    fn from(c: Credentials) -> Self {
-        Self {
-            server_url: c.server_url,
-            member_id: c.member_id,
-            device_id: c.device_id,
-            access_token: c.access_token,
-            refresh_token: c.refresh_token,
-            access_expires_at_ms: c.access_expires_at_ms,
-        }
-    }
-}
-
-impl From<FfiCredentials> for Credentials {
-    fn from(c: FfiCredentials) -> Self {
-        Self {
-            server_url: c.server_url,
-            member_id: c.member_id,
-            device_id: c.device_id,
-            access_token: c.access_token,
-            refresh_token: c.refresh_token,
-            access_expires_at_ms: c.access_expires_at_ms,
-        }
-    }
-}
-
-impl From<SyncReport> for FfiSyncReport {
-    fn from(r: SyncReport) -> Self {
-        Self {
-            pushed: r.pushed,
-            duplicates: r.duplicates,
-            conflicts: r.conflicts,
-            rejected: r.rejected,
-            pulled: r.pulled,
-            skipped: r.skipped,
-            unreadable: r.unreadable,
-            swept: r.swept,
-            resynced: r.resynced,
-        }
     }
 }
 

@@ -104,17 +104,19 @@ pub fn clinic_story(
             history: HistorySettings::default(),
             through: day,
         };
-        let first = sync(
-            &store,
-            &client,
-            &mut keeper,
-            &settings,
-            Some(&derived),
-            &mut |_| {},
-        )
-        .await
-        .context("the first sync")?;
-        writeln!(out, "  {}", report_text(&first))?;
+        let mut sync_now = async || {
+            sync(
+                &store,
+                &client,
+                &mut keeper,
+                &settings,
+                Some(&derived),
+                &mut |_| {},
+            )
+            .await
+            .map(|report| report_text(&report))
+        };
+        writeln!(out, "  {}", sync_now().await.context("the first sync")?)?;
 
         let http = reqwest::Client::new();
         let staff: Value = http
@@ -141,17 +143,7 @@ pub fn clinic_story(
             "\nThe clinician signs in and adds PEMF, 20 min twice a week, to the prescription. \
              The phone syncs:"
         )?;
-        let second = sync(
-            &store,
-            &client,
-            &mut keeper,
-            &settings,
-            Some(&derived),
-            &mut |_| {},
-        )
-        .await
-        .context("the second sync")?;
-        writeln!(out, "  {}", report_text(&second))?;
+        writeln!(out, "  {}", sync_now().await.context("the second sync")?)?;
         let planned = member::plan_days(
             &*locked(&store)?,
             day,

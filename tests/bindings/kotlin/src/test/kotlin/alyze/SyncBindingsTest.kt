@@ -19,16 +19,16 @@ import org.junit.jupiter.api.io.TempDir
 import uniffi.alyze.AlyzeException
 import uniffi.alyze.AlyzeStore
 import uniffi.alyze.CredentialKeeper
-import uniffi.alyze.FfiCredentials
+import uniffi.alyze.Credentials
 import uniffi.alyze.MemberProfile
 import uniffi.alyze.Sex
 import uniffi.alyze.SyncListener
 import uniffi.alyze.defaultReadinessSettings
 
 /** What the Android shell keeps in Keystore-encrypted storage; here, memory. */
-private class MemoryKeeper(var saved: FfiCredentials? = null) : CredentialKeeper {
-    override fun load(): FfiCredentials? = saved
-    override fun save(credentials: FfiCredentials) {
+private class MemoryKeeper(var saved: Credentials? = null) : CredentialKeeper {
+    override fun load(): Credentials? = saved
+    override fun save(credentials: Credentials) {
         saved = credentials
     }
 }
@@ -76,7 +76,7 @@ class SyncBindingsTest {
         // A server that accepts connections and never answers.
         ServerSocket(0).use { silent ->
             val keeper = MemoryKeeper(
-                FfiCredentials("http://127.0.0.1:${silent.localPort}", "member", "device", "access", "refresh", Long.MAX_VALUE),
+                Credentials("http://127.0.0.1:${silent.localPort}", "member", "device", "access", "refresh", Long.MAX_VALUE),
             )
             store().use { store ->
                 val run = async { runCatching { store.sync("2026-03-04", MemberProfile(Sex.FEMALE), defaultReadinessSettings(), keeper, Silent) } }
