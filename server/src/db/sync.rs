@@ -3,6 +3,8 @@
 //! the record it names, and how a pull request is judged. The backends only read and write rows;
 //! everything decided from those rows is decided here, once.
 
+use std::collections::{BTreeMap, HashMap};
+
 use alyze_core::sync::wire::{OpResult, OpStatus, PushOp};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -236,6 +238,189 @@ pub fn result_of(op_id: &str, effect: Effect) -> OpResult {
     }
 }
 
+/// An op applied before, as `sync_applied_ops` keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOp {
+    /// Its payload hash.
+    pub hash: Vec<u8>,
+    /// The record's version it left.
+    pub version: Option<i64>,
+}
+
+/// A row of `sync_records` a push writes: a record's new current state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRow {
+    /// The collection.
+    pub collection: String,
+    /// The record's id.
+    pub record_id: String,
+    /// Its new version.
+    pub version: i64,
+    /// Whether it is now a tombstone.
+    pub deleted: bool,
+    /// Its body's canonical JSON text.
+    pub body: Option<String>,
+    /// The member's seq of the change.
+    pub seq: i64,
+}
+
+/// A row of `sync_revisions` a push writes (check-ins only: [`keeps_revisions`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionRow {
+    /// The collection.
+    pub collection: String,
+    /// The record's id.
+    pub record_id: String,
+    /// The version it became (`None` for a conflict, which did not become current).
+    pub version: Option<i64>,
+    /// The version the edit was made on.
+    pub base_version: Option<i64>,
+    /// `applied` or `conflict`.
+    pub status: &'static str,
+    /// Whether it deletes the record.
+    pub deleted: bool,
+    /// The body's canonical JSON text.
+    pub body: Option<String>,
+    /// The member's seq (`None` for a conflict).
+    pub seq: Option<i64>,
+}
+
+/// A row of `sync_applied_ops` a push writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedRow {
+    /// The op's id.
+    pub op_id: String,
+    /// Its payload hash.
+    pub hash: [u8; 32],
+    /// What became of it.
+    pub status: &'static str,
+    /// The record's version it left.
+    pub version: Option<i64>,
+}
+
+/// Everything a push writes, decided in memory from what the database held before it, so each
+/// backend reads once and writes once per table instead of a round of statements per op.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PushPlan {
+    /// One answer per op, in order.
+    pub results: Vec<OpResult>,
+    /// The records' final states (a record written twice in one push is written once).
+    pub records: Vec<RecordRow>,
+    /// The revisions, in order.
+    pub revisions: Vec<RevisionRow>,
+    /// The applied ops' rows, in order.
+    pub applied: Vec<AppliedRow>,
+    /// The member's counter after the push.
+    pub last_seq: i64,
+}
+
+/// Decides a push (`docs/sync.md`, "Push"): `stored` holds the earlier applications of the
+/// push's op ids, `current` the stored state of the records it names (by collection and id),
+/// `last_seq` the member's counter. Ops apply in order, each seeing the ones before it.
+pub fn plan_push(
+    ops: &[Checked],
+    stored: &HashMap<String, StoredOp>,
+    mut current: HashMap<(String, String), Current>,
+    last_seq: i64,
+) -> PushPlan {
+    let mut seq = last_seq;
+    let mut now_applied: HashMap<&str, StoredOp> = HashMap::new();
+    let mut records: BTreeMap<(String, String), RecordRow> = BTreeMap::new();
+    let mut plan = PushPlan {
+        results: Vec::with_capacity(ops.len()),
+        records: Vec::new(),
+        revisions: Vec::new(),
+        applied: Vec::new(),
+        last_seq,
+    };
+    for op in ops {
+        let op = match op {
+            Checked::Rejected(result) => {
+                plan.results.push(result.clone());
+                continue;
+            }
+            Checked::Valid(op) => op,
+        };
+        if let Some(seen) = stored
+            .get(&op.op_id)
+            .or_else(|| now_applied.get(op.op_id.as_str()))
+        {
+            plan.results.push(replayed(op, &seen.hash, seen.version));
+            continue;
+        }
+        let key = (op.collection.clone(), op.record_id.clone());
+        let effect = effect(
+            &op.collection,
+            current.get(&key),
+            op.deleted,
+            op.body.as_deref(),
+            op.base_version,
+        );
+        let revision = |version, status, seq| RevisionRow {
+            collection: op.collection.clone(),
+            record_id: op.record_id.clone(),
+            version,
+            base_version: op.base_version,
+            status,
+            deleted: op.deleted,
+            body: op.body.clone(),
+            seq,
+        };
+        match effect {
+            Effect::Unchanged { .. } => {}
+            Effect::Conflict { .. } => {
+                if keeps_revisions(&op.collection) {
+                    plan.revisions.push(revision(None, "conflict", None));
+                }
+            }
+            Effect::Write { version } => {
+                seq += 1;
+                current.insert(
+                    key.clone(),
+                    Current {
+                        version,
+                        deleted: op.deleted,
+                        body: op.body.clone(),
+                    },
+                );
+                if keeps_revisions(&op.collection) {
+                    plan.revisions
+                        .push(revision(Some(version), "applied", Some(seq)));
+                }
+                records.insert(
+                    key,
+                    RecordRow {
+                        collection: op.collection.clone(),
+                        record_id: op.record_id.clone(),
+                        version,
+                        deleted: op.deleted,
+                        body: op.body.clone(),
+                        seq,
+                    },
+                );
+            }
+        }
+        let result = result_of(&op.op_id, effect);
+        plan.applied.push(AppliedRow {
+            op_id: op.op_id.clone(),
+            hash: op.hash,
+            status: status_str(result.status),
+            version: result.version,
+        });
+        now_applied.insert(
+            &op.op_id,
+            StoredOp {
+                hash: op.hash.to_vec(),
+                version: result.version,
+            },
+        );
+        plan.results.push(result);
+    }
+    plan.records = records.into_values().collect();
+    plan.last_seq = seq;
+    plan
+}
+
 /// The stored spelling of a status (`sync_applied_ops.status`).
 pub fn status_str(status: OpStatus) -> &'static str {
     match status {
@@ -310,6 +495,103 @@ mod tests {
 
     fn reason(r: Result<ValidOp, OpResult>) -> String {
         r.err().and_then(|r| r.reason).unwrap_or_default()
+    }
+
+    fn checked(op_id: &str, collection: &str, id: &str, body: Option<Value>) -> Checked {
+        let mut push = op(collection, body);
+        push.op_id = op_id.into();
+        push.id = id.into();
+        match check_op(&push) {
+            Ok(valid) => Checked::Valid(valid),
+            Err(rejected) => Checked::Rejected(rejected),
+        }
+    }
+
+    #[test]
+    fn a_push_plan_applies_ops_in_order_and_writes_each_record_once() {
+        let ops = [
+            checked("a", "workout", "w1", Some(json!({"v": 1}))),
+            checked("b", "workout", "w1", Some(json!({"v": 2}))),
+            // The same op id again in the same push: its first answer.
+            checked("a", "workout", "w1", Some(json!({"v": 1}))),
+            checked("c", "prescription", "current", Some(json!({}))),
+            // Equal to what is stored: nothing written, no seq.
+            checked("d", "workout", "w2", Some(json!({"v": 9}))),
+            // An op applied in an earlier push, sent again with another payload.
+            checked("e", "workout", "w3", Some(json!({"v": 3}))),
+        ];
+        let stored = HashMap::from([(
+            "e".to_owned(),
+            StoredOp {
+                hash: vec![0; 32],
+                version: Some(1),
+            },
+        )]);
+        let current = HashMap::from([(
+            ("workout".to_owned(), "w2".to_owned()),
+            Current {
+                version: 4,
+                deleted: false,
+                body: Some(canonical(&json!({"v": 9}))),
+            },
+        )]);
+        let plan = plan_push(&ops, &stored, current, 10);
+        let statuses: Vec<(OpStatus, Option<i64>)> =
+            plan.results.iter().map(|r| (r.status, r.version)).collect();
+        assert_eq!(
+            statuses,
+            [
+                (OpStatus::Applied, Some(1)),
+                (OpStatus::Applied, Some(2)),
+                (OpStatus::Duplicate, Some(1)),
+                (OpStatus::Rejected, None),
+                (OpStatus::Duplicate, Some(4)),
+                (OpStatus::Rejected, None),
+            ]
+        );
+        assert_eq!(plan.results[5].reason.as_deref(), Some("op_id_reused"));
+        // w1 written once, in its final state, with the push's last seq.
+        assert_eq!(plan.records.len(), 1);
+        assert_eq!(plan.records[0].version, 2);
+        assert_eq!(plan.records[0].seq, 12);
+        assert_eq!(plan.last_seq, 12);
+        // One op-log row per op that reached the records (a, b, d), none for replays or refusals.
+        let logged: Vec<&str> = plan.applied.iter().map(|a| a.op_id.as_str()).collect();
+        assert_eq!(logged, ["a", "b", "d"]);
+        assert!(plan.revisions.is_empty(), "workouts keep no history");
+    }
+
+    #[test]
+    fn a_push_plan_keeps_every_check_in_revision_and_the_stale_one_as_a_conflict() {
+        let mut stale = op("check_in", Some(json!({"mood": 2})));
+        stale.op_id = "stale".into();
+        stale.base_version = Some(1);
+        let ops = [
+            checked("new", "check_in", "r1", Some(json!({"mood": 4}))),
+            Checked::Valid(check_op(&stale).expect("valid")),
+        ];
+        let current = HashMap::from([(
+            ("check_in".to_owned(), "r1".to_owned()),
+            Current {
+                version: 1,
+                deleted: false,
+                body: Some(canonical(&json!({"mood": 3}))),
+            },
+        )]);
+        let plan = plan_push(&ops, &HashMap::new(), current, 0);
+        assert_eq!(plan.results[0].status, OpStatus::Applied);
+        assert_eq!(plan.results[1].status, OpStatus::Conflict);
+        let revisions: Vec<(&str, Option<i64>, Option<i64>)> = plan
+            .revisions
+            .iter()
+            .map(|r| (r.status, r.version, r.seq))
+            .collect();
+        assert_eq!(
+            revisions,
+            [("applied", Some(2), Some(1)), ("conflict", None, None)]
+        );
+        assert_eq!(plan.records.len(), 1);
+        assert_eq!(plan.last_seq, 1);
     }
 
     #[test]

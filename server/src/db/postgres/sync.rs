@@ -14,7 +14,9 @@ use serde_json::Value;
 
 use super::{PostgresDb, Transaction, execute, query, query_opt};
 use crate::audit::AuditAction;
-use crate::db::sync::{self, Checked, Current, Effect, PullState};
+use std::collections::{BTreeMap, HashMap};
+
+use crate::db::sync::{self, Checked, Current, Effect, PullState, PushPlan, StoredOp, ValidOp};
 use crate::db::{
     ClinicRecord, ClinicWrite, DbError, PullAnswer, PulledPage, Purged, StoredChange, invalidated,
     settings_of,
@@ -64,63 +66,27 @@ impl PostgresDb {
         self.write_locked(move |tx| {
             let (member_id, device_id, ops) = (member_id.clone(), device_id.clone(), ops.clone());
             Box::pin(async move {
-                if !lock_member(tx, &member_id, None).await? {
-                    return Err(DbError::NotFound("member"));
-                }
-                let mut results = Vec::with_capacity(ops.len());
-                for op in &ops {
-                    let op = match op {
-                        Checked::Rejected(result) => {
-                            results.push(result.clone());
-                            continue;
-                        }
-                        Checked::Valid(op) => op,
-                    };
-                    let stored = query_opt(
-                        tx,
-                        "SELECT payload_hash, version FROM sync_applied_ops
-                         WHERE member_id = $1 AND op_id = $2",
-                        &[&member_id, &op.op_id],
-                    )
-                    .await?;
-                    if let Some(row) = stored {
-                        let hash: Vec<u8> = row.try_get(0)?;
-                        results.push(sync::replayed(op, &hash, row.try_get(1)?));
-                        continue;
-                    }
-                    let effect = write_record(
-                        tx,
-                        &Write {
-                            member_id: &member_id,
-                            collection: &op.collection,
-                            record_id: &op.record_id,
-                            deleted: op.deleted,
-                            body: op.body.as_deref(),
-                            origin_device: Some(&device_id),
-                            base_version: op.base_version,
-                            now,
-                        },
-                    )
-                    .await?;
-                    let result = sync::result_of(&op.op_id, effect);
-                    execute(
-                        tx,
-                        "INSERT INTO sync_applied_ops
-                         (member_id, op_id, payload_hash, status, version, applied_at)
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                        &[
-                            &member_id,
-                            &op.op_id,
-                            &op.hash.as_slice(),
-                            &sync::status_str(result.status),
-                            &result.version,
-                            &now,
-                        ],
-                    )
-                    .await?;
-                    results.push(result);
-                }
-                Ok(results)
+                // The member's row lock orders their pushes; its counter comes with it.
+                let last_seq: i64 = query_opt(
+                    tx,
+                    "SELECT last_seq FROM members WHERE id = $1 FOR NO KEY UPDATE",
+                    &[&member_id],
+                )
+                .await?
+                .ok_or(DbError::NotFound("member"))?
+                .try_get(0)?;
+                let valid: Vec<&ValidOp> = ops
+                    .iter()
+                    .filter_map(|op| match op {
+                        Checked::Valid(op) => Some(op),
+                        Checked::Rejected(_) => None,
+                    })
+                    .collect();
+                let stored = stored_ops(tx, &member_id, &valid).await?;
+                let current = current_records(tx, &member_id, &valid).await?;
+                let plan = sync::plan_push(&ops, &stored, current, last_seq);
+                write_plan(tx, &member_id, &device_id, &plan, now).await?;
+                Ok(plan.results)
             })
         })
         .await
@@ -441,6 +407,171 @@ impl PostgresDb {
 
 /// Takes the member's row lock (of that clinic's member, when `clinic` is given); whether the
 /// member is there.
+/// The earlier applications of `ops`' op ids, in one statement.
+async fn stored_ops(
+    tx: &Transaction<'_>,
+    member_id: &str,
+    ops: &[&ValidOp],
+) -> Result<HashMap<String, StoredOp>, DbError> {
+    let ids: Vec<&str> = ops.iter().map(|op| op.op_id.as_str()).collect();
+    let rows = query(
+        tx,
+        "SELECT op_id, payload_hash, version FROM sync_applied_ops
+         WHERE member_id = $1 AND op_id = ANY($2)",
+        &[&member_id, &ids],
+    )
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get(0)?,
+                StoredOp {
+                    hash: row.try_get(1)?,
+                    version: row.try_get(2)?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The stored state of the records `ops` name, one statement per collection.
+async fn current_records(
+    tx: &Transaction<'_>,
+    member_id: &str,
+    ops: &[&ValidOp],
+) -> Result<HashMap<(String, String), Current>, DbError> {
+    let mut by_collection: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for op in ops {
+        by_collection
+            .entry(op.collection.as_str())
+            .or_default()
+            .push(op.record_id.as_str());
+    }
+    let mut current = HashMap::new();
+    for (collection, ids) in by_collection {
+        let rows = query(
+            tx,
+            "SELECT record_id, version, deleted, body::TEXT FROM sync_records
+             WHERE member_id = $1 AND collection = $2 AND record_id = ANY($3)",
+            &[&member_id, &collection, &ids],
+        )
+        .await?;
+        for row in &rows {
+            current.insert(
+                (collection.to_owned(), row.try_get::<_, String>(0)?),
+                Current {
+                    version: row.try_get(1)?,
+                    deleted: row.try_get(2)?,
+                    body: canonical_body(row.try_get(3)?)?,
+                },
+            );
+        }
+    }
+    Ok(current)
+}
+
+/// Writes a push's plan: the records and the op log each in one statement over arrays, the
+/// revisions, and the member's counter once.
+async fn write_plan(
+    tx: &Transaction<'_>,
+    member_id: &str,
+    device_id: &str,
+    plan: &PushPlan,
+    now: i64,
+) -> Result<(), DbError> {
+    if !plan.records.is_empty() {
+        let column =
+            |f: fn(&sync::RecordRow) -> &str| -> Vec<&str> { plan.records.iter().map(f).collect() };
+        let collections = column(|r| r.collection.as_str());
+        let ids = column(|r| r.record_id.as_str());
+        let versions: Vec<i64> = plan.records.iter().map(|r| r.version).collect();
+        let deleted: Vec<bool> = plan.records.iter().map(|r| r.deleted).collect();
+        let bodies: Vec<Option<&str>> = plan.records.iter().map(|r| r.body.as_deref()).collect();
+        let seqs: Vec<i64> = plan.records.iter().map(|r| r.seq).collect();
+        execute(
+            tx,
+            "INSERT INTO sync_records
+             (member_id, collection, record_id, version, deleted, body, origin_device, seq,
+              updated_at)
+             SELECT $1, c, r, v, d, CAST(b AS JSONB), $2, s, $3
+             FROM UNNEST($4::TEXT[], $5::TEXT[], $6::BIGINT[], $7::BOOL[], $8::TEXT[],
+                         $9::BIGINT[]) AS t(c, r, v, d, b, s)
+             ON CONFLICT (member_id, collection, record_id) DO UPDATE SET
+                version = excluded.version, deleted = excluded.deleted, body = excluded.body,
+                origin_device = excluded.origin_device, seq = excluded.seq,
+                updated_at = excluded.updated_at",
+            &[
+                &member_id,
+                &device_id,
+                &now,
+                &collections,
+                &ids,
+                &versions,
+                &deleted,
+                &bodies,
+                &seqs,
+            ],
+        )
+        .await?;
+    }
+    if !plan.applied.is_empty() {
+        let op_ids: Vec<&str> = plan.applied.iter().map(|a| a.op_id.as_str()).collect();
+        let hashes: Vec<&[u8]> = plan.applied.iter().map(|a| a.hash.as_slice()).collect();
+        let statuses: Vec<&str> = plan.applied.iter().map(|a| a.status).collect();
+        let versions: Vec<Option<i64>> = plan.applied.iter().map(|a| a.version).collect();
+        execute(
+            tx,
+            "INSERT INTO sync_applied_ops
+             (member_id, op_id, payload_hash, status, version, applied_at)
+             SELECT $1, o, h, s, v, $2
+             FROM UNNEST($3::TEXT[], $4::BYTEA[], $5::TEXT[], $6::BIGINT[]) AS t(o, h, s, v)",
+            &[&member_id, &now, &op_ids, &hashes, &statuses, &versions],
+        )
+        .await?;
+    }
+    for revision in &plan.revisions {
+        execute(
+            tx,
+            "INSERT INTO sync_revisions
+             (member_id, collection, record_id, version, base_version, status, deleted, body,
+              origin_device, seq, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, CAST($8::TEXT AS JSONB), $9, $10, $11)",
+            &[
+                &member_id,
+                &revision.collection,
+                &revision.record_id,
+                &revision.version,
+                &revision.base_version,
+                &revision.status,
+                &revision.deleted,
+                &revision.body,
+                &device_id,
+                &revision.seq,
+                &now,
+            ],
+        )
+        .await?;
+    }
+    execute(
+        tx,
+        "UPDATE members SET last_seq = $2 WHERE id = $1",
+        &[&member_id, &plan.last_seq],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A stored body back as serde_json's canonical text: JSONB prints its own way (spaces, its key
+/// order).
+fn canonical_body(text: Option<String>) -> Result<Option<String>, DbError> {
+    text.map(|text| {
+        serde_json::from_str::<Value>(&text)
+            .map(|v| sync::canonical(&v))
+            .map_err(|_| DbError::Corrupt("record body"))
+    })
+    .transpose()
+}
+
 async fn lock_member(
     tx: &Transaction<'_>,
     member_id: &str,
@@ -480,19 +611,10 @@ async fn current(
     else {
         return Ok(None);
     };
-    // JSONB prints its own way (spaces, its key order): back to serde_json's canonical text.
-    let body = row
-        .try_get::<_, Option<String>>(2)?
-        .map(|text| {
-            serde_json::from_str::<Value>(&text)
-                .map(|v| sync::canonical(&v))
-                .map_err(|_| DbError::Corrupt("record body"))
-        })
-        .transpose()?;
     Ok(Some(Current {
         version: row.try_get(0)?,
         deleted: row.try_get(1)?,
-        body,
+        body: canonical_body(row.try_get(2)?)?,
     }))
 }
 

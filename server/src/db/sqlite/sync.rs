@@ -9,7 +9,9 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::SqliteDb;
 use crate::audit::AuditAction;
-use crate::db::sync::{self, Checked, Current, Effect, PullState};
+use std::collections::{BTreeMap, HashMap};
+
+use crate::db::sync::{self, Checked, Current, Effect, PullState, PushPlan, StoredOp, ValidOp};
 use crate::db::{
     ClinicRecord, ClinicWrite, DbError, PullAnswer, PulledPage, Purged, StoredChange, invalidated,
     settings_of,
@@ -52,59 +54,24 @@ impl SqliteDb {
     ) -> Result<Vec<OpResult>, DbError> {
         self.write(move |conn| {
             let tx = conn.transaction()?;
-            let mut results = Vec::with_capacity(ops.len());
-            for op in &ops {
-                let op = match op {
-                    Checked::Rejected(result) => {
-                        results.push(result.clone());
-                        continue;
-                    }
-                    Checked::Valid(op) => op,
-                };
-                let stored = tx
-                    .prepare_cached(
-                        "SELECT payload_hash, version FROM sync_applied_ops
-                         WHERE member_id = ?1 AND op_id = ?2",
-                    )?
-                    .query_row((&member_id, &op.op_id), |r| {
-                        Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Option<i64>>(1)?))
-                    })
-                    .optional()?;
-                if let Some((hash, version)) = stored {
-                    results.push(sync::replayed(op, &hash, version));
-                    continue;
-                }
-                let effect = write_record(
-                    &tx,
-                    &Write {
-                        member_id: &member_id,
-                        collection: &op.collection,
-                        record_id: &op.record_id,
-                        deleted: op.deleted,
-                        body: op.body.as_deref(),
-                        origin_device: Some(&device_id),
-                        base_version: op.base_version,
-                        now,
-                    },
-                )?;
-                let result = sync::result_of(&op.op_id, effect);
-                tx.prepare_cached(
-                    "INSERT INTO sync_applied_ops
-                     (member_id, op_id, payload_hash, status, version, applied_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute((
-                    &member_id,
-                    &op.op_id,
-                    op.hash.as_slice(),
-                    sync::status_str(result.status),
-                    result.version,
-                    now,
-                ))?;
-                results.push(result);
-            }
+            let last_seq: i64 = tx
+                .prepare_cached("SELECT last_seq FROM members WHERE id = ?1")?
+                .query_row([&member_id], |r| r.get(0))
+                .optional()?
+                .ok_or(DbError::NotFound("member"))?;
+            let valid: Vec<&ValidOp> = ops
+                .iter()
+                .filter_map(|op| match op {
+                    Checked::Valid(op) => Some(op),
+                    Checked::Rejected(_) => None,
+                })
+                .collect();
+            let stored = stored_ops(&tx, &member_id, &valid)?;
+            let current = current_records(&tx, &member_id, &valid)?;
+            let plan = sync::plan_push(&ops, &stored, current, last_seq);
+            write_plan(&tx, &member_id, &device_id, &plan, now)?;
             tx.commit()?;
-            Ok(results)
+            Ok(plan.results)
         })
         .await
     }
@@ -365,6 +332,177 @@ impl SqliteDb {
         })
         .await
     }
+}
+
+/// Rows per multi-row statement: SQLite binds at most 32 766 parameters; 100 rows of nine keep a
+/// statement's text and plan small while a push of 500 ops needs five.
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// The earlier applications of `ops`' op ids.
+fn stored_ops(
+    conn: &Connection,
+    member_id: &str,
+    ops: &[&ValidOp],
+) -> Result<HashMap<String, StoredOp>, DbError> {
+    let mut stored = HashMap::new();
+    for chunk in ops.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT op_id, payload_hash, version FROM sync_applied_ops \
+             WHERE member_id = ?1 AND op_id IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![&member_id];
+        params.extend(chunk.iter().map(|op| &op.op_id as &dyn rusqlite::ToSql));
+        let mut statement = conn.prepare_cached(&sql)?;
+        let mut rows = statement.query(params.as_slice())?;
+        while let Some(row) = rows.next()? {
+            stored.insert(
+                row.get(0)?,
+                StoredOp {
+                    hash: row.get(1)?,
+                    version: row.get(2)?,
+                },
+            );
+        }
+    }
+    Ok(stored)
+}
+
+/// The stored state of the records `ops` name.
+fn current_records(
+    conn: &Connection,
+    member_id: &str,
+    ops: &[&ValidOp],
+) -> Result<HashMap<(String, String), Current>, DbError> {
+    let mut by_collection: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for op in ops {
+        by_collection
+            .entry(op.collection.as_str())
+            .or_default()
+            .push(op.record_id.as_str());
+    }
+    let mut current = HashMap::new();
+    for (collection, ids) in by_collection {
+        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT record_id, version, deleted, body FROM sync_records \
+                 WHERE member_id = ?1 AND collection = ?2 AND record_id IN ({})",
+                placeholders(3, chunk.len())
+            );
+            let mut params: Vec<&dyn rusqlite::ToSql> = vec![&member_id, &collection];
+            params.extend(chunk.iter().map(|id| id as &dyn rusqlite::ToSql));
+            let mut statement = conn.prepare_cached(&sql)?;
+            let mut rows = statement.query(params.as_slice())?;
+            while let Some(row) = rows.next()? {
+                current.insert(
+                    (collection.to_owned(), row.get::<_, String>(0)?),
+                    Current {
+                        version: row.get(1)?,
+                        deleted: row.get(2)?,
+                        body: row.get(3)?,
+                    },
+                );
+            }
+        }
+    }
+    Ok(current)
+}
+
+/// Writes a push's plan: the records and the op log in multi-row statements, the revisions, and
+/// the member's counter once.
+fn write_plan(
+    conn: &Connection,
+    member_id: &str,
+    device_id: &str,
+    plan: &PushPlan,
+    now: i64,
+) -> Result<(), DbError> {
+    for chunk in plan.records.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO sync_records \
+             (member_id, collection, record_id, version, deleted, body, origin_device, seq, \
+              updated_at) VALUES {} \
+             ON CONFLICT (member_id, collection, record_id) DO UPDATE SET \
+                version = excluded.version, deleted = excluded.deleted, body = excluded.body, \
+                origin_device = excluded.origin_device, seq = excluded.seq, \
+                updated_at = excluded.updated_at",
+            rows_of(9, chunk.len())
+        );
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(9 * chunk.len());
+        for row in chunk {
+            params.extend([
+                &member_id as &dyn rusqlite::ToSql,
+                &row.collection,
+                &row.record_id,
+                &row.version,
+                &row.deleted,
+                &row.body,
+                &device_id,
+                &row.seq,
+                &now,
+            ]);
+        }
+        conn.prepare_cached(&sql)?.execute(params.as_slice())?;
+    }
+    for chunk in plan.applied.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO sync_applied_ops \
+             (member_id, op_id, payload_hash, status, version, applied_at) VALUES {}",
+            rows_of(6, chunk.len())
+        );
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(6 * chunk.len());
+        for row in chunk {
+            params.extend([
+                &member_id as &dyn rusqlite::ToSql,
+                &row.op_id,
+                &row.hash,
+                &row.status,
+                &row.version,
+                &now,
+            ]);
+        }
+        conn.prepare_cached(&sql)?.execute(params.as_slice())?;
+    }
+    for revision in &plan.revisions {
+        conn.prepare_cached(
+            "INSERT INTO sync_revisions
+             (member_id, collection, record_id, version, base_version, status, deleted, body,
+              origin_device, seq, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute((
+            member_id,
+            &revision.collection,
+            &revision.record_id,
+            revision.version,
+            revision.base_version,
+            revision.status,
+            revision.deleted,
+            &revision.body,
+            device_id,
+            revision.seq,
+            now,
+        ))?;
+    }
+    conn.prepare_cached("UPDATE members SET last_seq = ?2 WHERE id = ?1")?
+        .execute((member_id, plan.last_seq))?;
+    Ok(())
+}
+
+/// `?first, ?first+1, ...`: `count` numbered placeholders.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("?{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `(?1, ..., ?width), (...)`: `rows` rows of `width` numbered placeholders.
+fn rows_of(width: usize, rows: usize) -> String {
+    (0..rows)
+        .map(|row| format!("({})", placeholders(row * width + 1, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn epoch(conn: &Connection) -> Result<String, DbError> {
