@@ -20,6 +20,14 @@ pub enum AuditAction {
     AddLabResult,
     /// A lab result of the member was deleted.
     DeleteLabResult,
+    /// The member appeared, with the day's readiness, in their clinic's "today" view.
+    ViewToday,
+    /// The member's readiness and daily summaries over a range of days were read.
+    ViewTrends,
+    /// The member's adherence to their prescription was read.
+    ViewAdherence,
+    /// The member's lab results were read.
+    ViewLabs,
 }
 
 impl AuditAction {
@@ -32,6 +40,10 @@ impl AuditAction {
             Self::WriteClinicSettings => "write_clinic_settings",
             Self::AddLabResult => "add_lab_result",
             Self::DeleteLabResult => "delete_lab_result",
+            Self::ViewToday => "view_today",
+            Self::ViewTrends => "view_trends",
+            Self::ViewAdherence => "view_adherence",
+            Self::ViewLabs => "view_labs",
         }
     }
 }

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -21,7 +21,7 @@ use crate::random::RandomError;
 pub struct ErrorBody {
     /// A stable machine-readable code: `invalid_request`, `invalid_code`, `unauthorized`,
     /// `forbidden`, `not_found`, `method_not_allowed`, `payload_too_large`, `invalid_field`,
-    /// `resync_required`, `rate_limited` or `internal`.
+    /// `resync_required`, `no_prescription`, `rate_limited` or `internal`.
     pub error: &'static str,
     /// A sentence for a person.
     pub message: Cow<'static, str>,
@@ -94,6 +94,16 @@ impl ApiError {
     /// rule, never the value (the core's validation errors are written that way).
     pub fn invalid_field(message: String) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message)
+    }
+
+    /// 409: the member has no prescription, so there is nothing to measure adherence against.
+    /// A conflict with the member's state, not a missing member (that is 404 `not_found`).
+    pub fn no_prescription() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "no_prescription",
+            "the member has no prescription",
+        )
     }
 
     /// 405.
@@ -184,6 +194,18 @@ impl From<JsonRejection> for ApiError {
         }
     }
 }
+
+// The rejection's text quotes the query; a fixed sentence instead.
+impl From<QueryRejection> for ApiError {
+    fn from(_: QueryRejection) -> Self {
+        Self::invalid_request("the query string could not be read")
+    }
+}
+
+/// `axum::extract::Query` whose rejection is an `ApiError`.
+#[derive(Debug, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
 
 /// `axum::Json` whose rejection is an `ApiError`, so a malformed body gets the API's error shape.
 #[derive(Debug, axum::extract::FromRequest)]

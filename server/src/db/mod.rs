@@ -6,16 +6,19 @@
 //!
 //! What both backends decide the same way from the rows they read lives here, once: who a token
 //! family belongs to (`Principal::of_family`), what a presented refresh token leads to
-//! (`RefreshStep::of`), and a staff member's credentials (`StaffCredentials::from_row`).
+//! (`RefreshStep::of`), and a staff member's credentials (`StaffCredentials::from_row`); sync's
+//! decisions are in `sync`, the clinic's views of a member's records in `views`.
 
 pub mod postgres;
 pub mod sqlite;
 pub mod sync;
+pub mod views;
 
 use std::path::Path;
 
 use alyze_core::protocol::{ClinicSettings, Prescription, ProtocolError};
 use alyze_core::sync::wire::OpResult;
+use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -678,6 +681,92 @@ impl Db {
                 .await
             }
         }
+    }
+
+    /// Every member of a clinic with the readiness of `date` (their `readiness/<date>` record) and
+    /// the date of their latest readiness record, with one audit row per member shown, in one
+    /// transaction.
+    pub async fn clinic_today(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        date: NaiveDate,
+        now: i64,
+    ) -> Result<Vec<views::MemberToday>, DbError> {
+        let date = views::date_id(date);
+        let rows = match self {
+            Self::Sqlite(db) => db.clinic_today(staff_id, clinic_id, date, now).await?,
+            Self::Postgres(db) => db.clinic_today(staff_id, clinic_id, date, now).await?,
+        };
+        views::today(rows)
+    }
+
+    /// A member's readiness and daily summaries for each of `days` (consecutive, from
+    /// `views::trend_range`), with its audit row, in one transaction. `None` when no such member
+    /// is in that clinic.
+    pub async fn member_trends(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        member_id: String,
+        days: Vec<NaiveDate>,
+        now: i64,
+    ) -> Result<Option<Vec<views::TrendDay>>, DbError> {
+        let (Some(first), Some(last)) = (days.first(), days.last()) else {
+            return Ok(Some(Vec::new()));
+        };
+        let (from, to) = (views::date_id(*first), views::date_id(*last));
+        let rows = match self {
+            Self::Sqlite(db) => {
+                db.member_daily(staff_id, clinic_id, member_id, from, to, now)
+                    .await?
+            }
+            Self::Postgres(db) => {
+                db.member_daily(staff_id, clinic_id, member_id, from, to, now)
+                    .await?
+            }
+        };
+        rows.map(|rows| views::trends(&days, rows)).transpose()
+    }
+
+    /// The adherence of the week holding `date` of a member, computed with the core from their
+    /// recovery sessions, prescription and clinic settings, with its audit row, in one
+    /// transaction.
+    pub async fn member_adherence(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        member_id: String,
+        date: NaiveDate,
+        now: i64,
+    ) -> Result<views::Adherence, DbError> {
+        let rows = match self {
+            Self::Sqlite(db) => {
+                db.member_adherence_rows(staff_id, clinic_id, member_id, now)
+                    .await?
+            }
+            Self::Postgres(db) => {
+                db.member_adherence_rows(staff_id, clinic_id, member_id, now)
+                    .await?
+            }
+        };
+        views::adherence(rows, date)
+    }
+
+    /// A member's live lab results in the order they were written, with its audit row, in one
+    /// transaction. `None` when no such member is in that clinic.
+    pub async fn member_labs(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        member_id: String,
+        now: i64,
+    ) -> Result<Option<Vec<views::LabView>>, DbError> {
+        let rows = match self {
+            Self::Sqlite(db) => db.member_labs(staff_id, clinic_id, member_id, now).await?,
+            Self::Postgres(db) => db.member_labs(staff_id, clinic_id, member_id, now).await?,
+        };
+        rows.map(views::labs).transpose()
     }
 
     /// Removes the tombstones last written before `before` (ms) and moves each member's purge line

@@ -9,6 +9,7 @@ pub mod records;
 pub mod staff;
 pub mod sync;
 pub mod token;
+pub mod views;
 
 use std::sync::Arc;
 
@@ -40,7 +41,7 @@ pub const BEARER: &str = "bearer";
     tags(
         (name = "auth", description = "Enrolment, token refresh and staff login (rate-limited per client address)"),
         (name = "member", description = "A member's own data"),
-        (name = "clinic", description = "Staff reads of their clinic's members and writes of their prescriptions, settings and lab results (audited)"),
+        (name = "clinic", description = "Staff reads of their clinic's members (their list, today's readiness, trends, adherence, labs) and writes of their prescriptions, settings and lab results (audited)"),
         (name = "sync", description = "A member's phone pushing ops and pulling changes (docs/sync.md)")
     )
 )]
@@ -74,10 +75,13 @@ pub fn router(state: AppState) -> Router {
         .merge(limited)
         .routes(routes!(me::me))
         .routes(routes!(clinic::list_members))
+        .routes(routes!(views::today))
         .routes(routes!(clinic::get_member))
+        .routes(routes!(views::trends))
+        .routes(routes!(views::adherence))
         .routes(routes!(records::put_prescription))
         .routes(routes!(records::put_settings))
-        .routes(routes!(records::add_lab))
+        .routes(routes!(records::add_lab, views::labs))
         .routes(routes!(records::delete_lab))
         .routes(routes!(sync::push))
         .routes(routes!(sync::pull))

@@ -105,7 +105,7 @@ fn to_profile(r: &Row) -> Result<MemberProfile, DbError> {
     })
 }
 
-async fn audit(
+pub(super) async fn audit(
     tx: &Transaction<'_>,
     staff_id: &str,
     member_id: &str,

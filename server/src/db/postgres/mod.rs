@@ -21,6 +21,7 @@ mod retry;
 mod sessions;
 mod sync;
 mod tenancy;
+mod views;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -92,7 +92,7 @@ fn profile(
         .optional()?)
 }
 
-fn audit(
+pub(super) fn audit(
     conn: &Connection,
     staff_id: &str,
     member_id: &str,

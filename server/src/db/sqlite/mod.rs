@@ -12,6 +12,7 @@ mod migrations;
 mod sessions;
 mod sync;
 mod tenancy;
+mod views;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
