@@ -63,6 +63,7 @@ use super::Store;
 use super::batch::{Deletion, IngestReport, Outcome};
 use super::content_id::content_id;
 use super::error::{Result, SkipReason, StoreError};
+use super::outbox::is_pulled;
 use super::pending;
 use super::quantity::{bound_ns, platform_key};
 use super::source;
@@ -190,6 +191,14 @@ impl Store {
                         }
                         None => Outcome::Inserted,
                     }
+                }
+                // A tombstone is final against the platform that deleted it, but a record
+                // deleted and written again on the server comes back with the pull.
+                Some((rid, true)) if is_pulled(stream) => {
+                    delete_row(tx, rid)?;
+                    let rid = insert_head(tx, K::KIND, &row, source_id)?;
+                    record.save_details(tx, rid)?;
+                    Outcome::Updated
                 }
                 Some((_, true)) => Outcome::Duplicate,
                 Some((rid, false)) if K::matches(tx, rid, record)? => Outcome::Duplicate,

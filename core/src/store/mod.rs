@@ -119,7 +119,9 @@ use rusqlite::config::DbConfig;
 pub use batch::IngestReport;
 pub use error::{Result, SkipReason, StoreError};
 pub use ingest::{CONTENT_ID_NAMESPACE, Record, record_id};
-pub use outbox::{OpOutcome, PullPosition, RejectedOp, SAMPLE_COLLECTION, SyncOp};
+pub use outbox::{
+    OpOutcome, PULLED_STREAM_PREFIX, PullPosition, RejectedOp, SAMPLE_COLLECTION, SyncOp,
+};
 pub use priority::{Metric, SourceRef, is_apple_watch};
 pub use quantity::{KeyedSample, QuantityBatch, SourceIdentities, quantity_id};
 

@@ -33,6 +33,15 @@ use crate::health::{
     TrainingSession, Workout,
 };
 
+/// The prefix of the streams a pull writes on (`sync:<collection>`): the outbox never queues what
+/// they write, and what they write may bring a tombstone back to life.
+pub const PULLED_STREAM_PREFIX: &str = "sync:";
+
+/// Whether `stream` is one a pull writes on.
+pub(crate) fn is_pulled(stream: &str) -> bool {
+    stream.starts_with(PULLED_STREAM_PREFIX)
+}
+
 /// The collection of quantity samples (the record kinds' collections are their kind names).
 pub const SAMPLE_COLLECTION: &str = "quantity_sample";
 

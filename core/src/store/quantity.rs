@@ -88,6 +88,7 @@ use super::Store;
 use super::batch::{Deletion, IngestReport, OpenBatch, Outcome};
 use super::content_id::{content_id, content_uuid};
 use super::error::{Result, SkipReason, StoreError};
+use super::outbox::is_pulled;
 use super::pending::{self, Pending};
 use super::source;
 use crate::health::{QuantityKind, QuantitySample, Source, Timestamp, Validate};
@@ -448,8 +449,7 @@ fn settle(tx: &Transaction<'_>, row: &Columns<'_>, source_id: i64) -> Result<Out
                 column: "quantity_sample.id",
             });
         }
-        Some(old) if old.deleted_at_ms.is_some() => Outcome::Duplicate,
-        Some(old) if old.same_as(row, source_id) => Outcome::Duplicate,
+        Some(old) if !old.takes(row, source_id) => Outcome::Duplicate,
         Some(_) => {
             update(tx, row, source_id)?;
             Outcome::Updated
@@ -496,7 +496,7 @@ fn store_rows(
         let old = stored.get_mut(&row.key).ok_or(StoreError::Corrupt {
             column: "quantity_sample.id",
         })?;
-        if old.deleted_at_ms.is_some() || old.same_as(row, *source_id) {
+        if !old.takes(row, *source_id) {
             continue;
         }
         update(tx, row, *source_id)?;
@@ -623,6 +623,16 @@ impl Stored {
         }
     }
 
+    /// Whether `new` from source `source_id` replaces this row: an edit of a live row, or a
+    /// pulled sample over a tombstone (a record deleted and written again on the server comes
+    /// back; a platform's deletion stays final against its own redeliveries).
+    fn takes(&self, new: &Columns<'_>, source_id: i64) -> bool {
+        match self.deleted_at_ms {
+            Some(_) => is_pulled(new.stream),
+            None => !self.same_as(new, source_id),
+        }
+    }
+
     /// Whether the row says exactly what `new` from source `source_id` says. Values are compared by
     /// their bits: SQLite keeps a REAL as the same 8 bytes, and `==` would call 0.0 and -0.0 equal.
     fn same_as(&self, new: &Columns<'_>, source_id: i64) -> bool {
@@ -739,12 +749,13 @@ fn insert_new(insert: &mut CachedStatement<'_>, row: &Columns<'_>, source_id: i6
     Ok(changed == 1)
 }
 
-/// Replaces the content of a live row.
+/// Replaces the content of a row, live again if it was a tombstone (only a pulled sample revives
+/// one: [`Stored::takes`]).
 fn update(tx: &Transaction<'_>, row: &Columns<'_>, source_id: i64) -> Result<()> {
     tx.prepare_cached(
         "UPDATE quantity_sample SET platform_id = ?2, stream = ?3, kind = ?4, value = ?5, \
          start_ns = ?6, start_offset_s = ?7, start_zone = ?8, end_ns = ?9, end_offset_s = ?10, \
-         end_zone = ?11, source_id = ?12 WHERE id = ?1",
+         end_zone = ?11, source_id = ?12, deleted_at_ms = NULL WHERE id = ?1",
     )
     .and_then(|mut statement| statement.execute(row_params(row, &source_id).as_slice()))
     .map_err(|e| StoreError::sqlite("updating a sample", &e))?;

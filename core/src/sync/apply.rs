@@ -23,7 +23,7 @@ use crate::health::{
     TrainingSession, Workout,
 };
 use crate::protocol::{ClinicSettings, Prescription};
-use crate::store::{Record, SAMPLE_COLLECTION, Store, StoreError};
+use crate::store::{PULLED_STREAM_PREFIX, Record, SAMPLE_COLLECTION, Store, StoreError};
 
 /// What applying pulled changes did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -73,7 +73,7 @@ pub fn sweep_unseen(
     let ids = |collection: &str| seen.get(collection).unwrap_or(&none);
     let (from, to) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
     let mut swept = store.sweep_quantities(
-        &format!("sync:{SAMPLE_COLLECTION}"),
+        &format!("{PULLED_STREAM_PREFIX}{SAMPLE_COLLECTION}"),
         ids(SAMPLE_COLLECTION),
         from,
         to,
@@ -95,7 +95,7 @@ fn sweep_kind<'a, K: Record>(
     ids: impl Fn(&str) -> &'a Vec<String>,
 ) -> Result<usize, StoreError> {
     store.sweep::<K>(
-        &format!("sync:{collection}"),
+        &format!("{PULLED_STREAM_PREFIX}{collection}"),
         ids(collection),
         DateTime::<Utc>::MIN_UTC,
         DateTime::<Utc>::MAX_UTC,
@@ -184,7 +184,7 @@ fn counted(stored: bool) -> Outcome {
 }
 
 fn stream_of(change: &Change) -> String {
-    format!("sync:{}", change.collection)
+    format!("{PULLED_STREAM_PREFIX}{}", change.collection)
 }
 
 fn parse<T: DeserializeOwned>(change: &Change) -> Option<T> {
@@ -336,6 +336,52 @@ mod tests {
         let sessions: Vec<RecoverySession> =
             store.records(ts(-1).utc(), ts(7200).utc()).expect("reads");
         assert_eq!(sessions.len(), 1);
+    }
+
+    #[test]
+    fn a_record_deleted_then_written_again_on_the_server_comes_back() {
+        let mut store = Store::open_in_memory().expect("opens");
+        let lab = ferritin(80.0);
+        let id = record_id(&lab);
+        let live = change(
+            "lab_result",
+            &id,
+            None,
+            Some(serde_json::to_value(&lab).expect("json")),
+        );
+        let gone = change("lab_result", &id, None, None);
+        apply_changes(&mut store, "this phone", &[live.clone(), gone, live]).expect("applies");
+        let labs: Vec<LabResult> = store.records(ts(-1).utc(), ts(1).utc()).expect("reads");
+        assert_eq!(labs, vec![lab]);
+        // A sample too.
+        let sample = QuantitySample {
+            kind: crate::health::QuantityKind::HeartRate,
+            value: 61.0,
+            start: ts(0),
+            end: ts(0),
+            source: std::sync::Arc::new(Source::named("other phone")),
+            platform_id: Some("S1".into()),
+        };
+        let live = change(
+            SAMPLE_COLLECTION,
+            "S1",
+            Some("other"),
+            Some(serde_json::to_value(&sample).expect("json")),
+        );
+        let gone = change(SAMPLE_COLLECTION, "S1", Some("other"), None);
+        apply_changes(&mut store, "this phone", &[live.clone(), gone, live]).expect("applies");
+        let samples = store
+            .quantities(
+                crate::health::QuantityKind::HeartRate,
+                ts(-1).utc(),
+                ts(1).utc(),
+            )
+            .expect("reads");
+        assert_eq!(samples, vec![sample]);
+        assert!(
+            store.sync_ops(10).expect("ops").is_empty(),
+            "nothing pulled is pushed back"
+        );
     }
 
     #[test]

@@ -153,7 +153,13 @@ impl ServerClient {
         let response = request.send().await.map_err(|_| Failure::Transient(None))?;
         let status = response.status();
         if status.is_success() {
-            return response.json::<Resp>().await.map_err(|_| {
+            // An answer cut short (the connection dropped mid-body) is the network's fault and
+            // worth a retry; a whole answer that is not the protocol's is not.
+            let body = response
+                .bytes()
+                .await
+                .map_err(|_| Failure::Transient(None))?;
+            return serde_json::from_slice::<Resp>(&body).map_err(|_| {
                 Failure::Fatal(SyncError::Protocol {
                     what: "an answer that is not the expected JSON",
                 })

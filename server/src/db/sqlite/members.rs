@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::SqliteDb;
+use super::{SqliteDb, immediate};
 use crate::audit::AuditAction;
 use crate::clock;
 use crate::db::{DbError, MemberProfile, MemberSummary};
@@ -23,7 +23,7 @@ impl SqliteDb {
         now: i64,
     ) -> Result<Vec<MemberSummary>, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             let members = {
                 let mut stmt = tx.prepare(
                     "SELECT id, display_name, created_at FROM members
@@ -55,7 +55,7 @@ impl SqliteDb {
         now: i64,
     ) -> Result<Option<MemberProfile>, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             let found = profile(&tx, &member_id, Some(&clinic_id))?;
             if found.is_some() {
                 audit(&tx, &staff_id, &member_id, AuditAction::ViewMember, now)?;

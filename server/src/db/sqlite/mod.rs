@@ -79,6 +79,14 @@ impl SqliteDb {
     }
 }
 
+/// A write transaction that takes the write lock at once. A deferred one (rusqlite's default)
+/// takes it at its first write, and when another connection to the file (an admin subcommand
+/// beside the running server, or the server beside it) committed in between, SQLite answers
+/// `SQLITE_BUSY` at once instead of waiting out the busy timeout.
+pub(super) fn immediate(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>, DbError> {
+    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+}
+
 async fn run_blocking<T, F>(conn: Arc<Mutex<Connection>>, f: F) -> Result<T, DbError>
 where
     T: Send + 'static,

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use super::SqliteDb;
+use super::{SqliteDb, immediate};
 use crate::auth::token::SecretHash;
 use crate::db::{DbError, Enrolled, NewTokens, Principal, Refresh, RefreshStep, StaffCredentials};
 use crate::random;
@@ -19,7 +19,7 @@ impl SqliteDb {
         let device_id = random::new_id()?;
         let family_id = random::new_id()?;
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             // Spend the code only if it is unused and current; the row count says whether it was.
             let member_id: Option<String> = tx
                 .query_row(
@@ -60,7 +60,7 @@ impl SqliteDb {
     ) -> Result<(), DbError> {
         let family_id = random::new_id()?;
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             tx.execute(
                 "INSERT INTO token_families (id, staff_id, created_at) VALUES (?1, ?2, ?3)",
                 (&family_id, &staff_id, now),
@@ -79,7 +79,7 @@ impl SqliteDb {
         now: i64,
     ) -> Result<Refresh, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             let found = tx
                 .query_row(
                     "SELECT t.family_id, t.expires_at, t.rotated_at, f.revoked_at

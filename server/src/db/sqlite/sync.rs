@@ -7,7 +7,7 @@ use alyze_core::protocol::{ClinicSettings, Prescription};
 use alyze_core::sync::wire::OpResult;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::SqliteDb;
+use super::{SqliteDb, immediate};
 use crate::audit::AuditAction;
 use std::collections::{BTreeMap, HashMap};
 
@@ -53,7 +53,7 @@ impl SqliteDb {
         now: i64,
     ) -> Result<Vec<OpResult>, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             let last_seq: i64 = tx
                 .prepare_cached("SELECT last_seq FROM members WHERE id = ?1")?
                 .query_row([&member_id], |r| r.get(0))
@@ -178,7 +178,7 @@ impl SqliteDb {
         now: i64,
     ) -> Result<ClinicWrite, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             let settings: Option<Option<String>> = tx
                 .query_row(
                     "SELECT c.settings FROM members m JOIN clinics c ON c.id = m.clinic_id
@@ -216,7 +216,7 @@ impl SqliteDb {
         now: i64,
     ) -> Result<ClinicWrite, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             let role: Option<String> = tx
                 .query_row(
                     "SELECT role FROM staff WHERE id = ?1 AND clinic_id = ?2",
@@ -279,7 +279,7 @@ impl SqliteDb {
         now: i64,
     ) -> Result<ClinicWrite, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             let found: Option<String> = tx
                 .query_row(
                     "SELECT id FROM members WHERE id = ?1 AND clinic_id = ?2",
@@ -304,7 +304,7 @@ impl SqliteDb {
 
     pub(crate) async fn purge_tombstones(&self, before: i64) -> Result<Purged, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             let lines: Vec<(String, i64, i64)> = {
                 let mut stmt = tx.prepare(
                     "SELECT member_id, MAX(seq), COUNT(*) FROM sync_records

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{SqliteDb, conflict_or};
+use super::{SqliteDb, conflict_or, immediate};
 use crate::auth::token::SecretHash;
 use crate::db::DbError;
 use crate::random;
@@ -31,7 +31,7 @@ impl SqliteDb {
     ) -> Result<String, DbError> {
         let id = random::new_id()?;
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             require(
                 &tx,
                 "SELECT 1 FROM clinics WHERE id = ?1",
@@ -58,7 +58,7 @@ impl SqliteDb {
     ) -> Result<String, DbError> {
         let id = random::new_id()?;
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             require(
                 &tx,
                 "SELECT 1 FROM clinics WHERE id = ?1",
@@ -105,7 +105,7 @@ impl SqliteDb {
         expires_at: i64,
     ) -> Result<(), DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             require(
                 &tx,
                 "SELECT 1 FROM members WHERE id = ?1",

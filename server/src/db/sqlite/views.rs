@@ -4,8 +4,8 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::SqliteDb;
 use super::members::audit;
+use super::{SqliteDb, immediate};
 use crate::audit::AuditAction;
 use crate::db::DbError;
 use crate::db::sync::CURRENT_ID;
@@ -23,7 +23,7 @@ impl SqliteDb {
         now: i64,
     ) -> Result<Vec<TodayRow>, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             let rows = {
                 let mut stmt = tx.prepare_cached(
                     "SELECT m.id, m.display_name,
@@ -64,7 +64,7 @@ impl SqliteDb {
         now: i64,
     ) -> Result<Option<Vec<DailyRow>>, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             if !in_clinic(&tx, &member_id, &clinic_id)? {
                 return Ok(None);
             }
@@ -100,7 +100,7 @@ impl SqliteDb {
         now: i64,
     ) -> Result<Option<AdherenceRows>, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             if !in_clinic(&tx, &member_id, &clinic_id)? {
                 return Ok(None);
             }
@@ -133,7 +133,7 @@ impl SqliteDb {
         now: i64,
     ) -> Result<Option<Vec<LabRow>>, DbError> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = immediate(conn)?;
             if !in_clinic(&tx, &member_id, &clinic_id)? {
                 return Ok(None);
             }
