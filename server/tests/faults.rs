@@ -51,7 +51,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use alyze_core::health::{
-    LabResult, QuantityKind, QuantitySample, RecoveryModality, RecoverySession, Source, Timestamp,
+    CheckIn, LabResult, McLeanItems, QuantityKind, QuantitySample, Questionnaire, RecoveryModality,
+    RecoverySession, Source, Timestamp,
 };
 use alyze_core::store::{Store, quantity_id, record_id};
 use alyze_core::sync::wire::{Change, PullRequest, PullResponse};
@@ -1277,6 +1278,77 @@ async fn push_raw(url: &str, token: &str, ops: &[Value]) -> Vec<String> {
 }
 
 /// An op writing `sample` under a new op id.
+/// The member's check-in of 4 March 2026 with `mood`, as the app records it (one per day and app:
+/// both phones run the same app, so it is one record with revisions).
+fn check_in(mood: u8) -> CheckIn {
+    let at = Timestamp::at_utc(Utc.with_ymd_and_hms(2026, 3, 4, 7, 0, 0).unwrap());
+    let answers = Questionnaire::McLean(McLeanItems {
+        fatigue: 3,
+        sleep_quality: 3,
+        soreness: 3,
+        stress: 3,
+        mood,
+    });
+    CheckIn::new(at, answers, Source::named("alyze app")).unwrap()
+}
+
+fn moods(phone: &Phone) -> Vec<u8> {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 4).unwrap();
+    phone
+        .store()
+        .check_ins_by_day(day, day.succ_opt().unwrap())
+        .unwrap()
+        .into_iter()
+        .map(|(_, c)| match c.answers {
+            Questionnaire::McLean(items) => items.mood,
+            Questionnaire::Hooper(_) => 0,
+        })
+        .collect()
+}
+
+/// Two phones edit the same check-in: A's edit, made on the version both saw, applies; B's, made
+/// on that same older version while A's was already in, is a conflict the server keeps in the
+/// history; B then pulls A's edit, and both phones show it. Every revision is on the server.
+async fn a_stale_check_in_edit_is_kept_as_a_conflict_and_the_phones_converge(backend: Backend) {
+    let storage = Storage::new(backend).await;
+    let clinic = storage.clinic();
+    let member = storage.member(&clinic, "Ada");
+    let server = Server::start(&storage);
+    let mut a = Phone::enrol("A", &server.url(), &storage.code(&member), quick_settings()).await;
+    let mut b = Phone::enrol("B", &server.url(), &storage.code(&member), quick_settings()).await;
+    let write = |phone: &Phone, mood: u8| {
+        phone
+            .store()
+            .ingest("app:check_in", &[check_in(mood)], &[], None)
+            .unwrap();
+    };
+
+    write(&a, 2);
+    a.sync_to_the_end().await;
+    b.sync_to_the_end().await;
+    assert_eq!(moods(&b), [2]);
+    write(&a, 4);
+    assert_eq!(a.sync_to_the_end().await.pushed, 1);
+    write(&b, 5);
+    let report = b.sync_to_the_end().await;
+    assert_eq!(report.conflicts, 1, "{report:?}");
+    assert_eq!(report.pulled, 1, "{report:?}");
+    assert_eq!(moods(&b), [4]);
+    a.sync_to_the_end().await;
+    assert_eq!(moods(&a), [4]);
+
+    // The server's current revision is A's edit (the conflict is in its history: `sync.rs` checks
+    // the revisions table).
+    let changes = pull_everything(&server.url(), &a.access_token(), 100).await;
+    let check_ins: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.collection == "check_in")
+        .collect();
+    assert_eq!(check_ins.len(), 1);
+    assert_eq!(check_ins[0].version, 2);
+    assert_eq!(check_ins[0].body.as_ref().unwrap()["answers"]["mood"], 4);
+}
+
 fn sample_op(sample: &QuantitySample) -> Value {
     json!({"op_id": uuid::Uuid::new_v4().to_string(), "collection": "quantity_sample",
            "id": quantity_id(sample), "deleted": false, "base_version": null,
@@ -1742,4 +1814,5 @@ on_both_backends!(
     a_poison_op_does_not_block_the_queue,
     a_record_deleted_then_written_again_on_the_server_comes_back,
     a_phone_away_past_tombstone_retention_converges,
+    a_stale_check_in_edit_is_kept_as_a_conflict_and_the_phones_converge,
 );

@@ -233,6 +233,35 @@ impl Store {
             .map_err(fail)
     }
 
+    /// Remembers the server's version of records (`(collection, id, version)`), as a push's
+    /// answer or a pull reports it. One transaction.
+    pub fn note_server_versions(&mut self, versions: &[(String, String, i64)]) -> Result<()> {
+        if versions.is_empty() {
+            return Ok(());
+        }
+        let tx = self.write_transaction()?;
+        let fail = |e: rusqlite::Error| StoreError::sqlite("noting server versions", &e);
+        for (collection, id, version) in versions {
+            tx.prepare_cached(
+                "INSERT INTO sync_server_version (collection, id, version) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (collection, id) DO UPDATE SET version = excluded.version",
+            )
+            .and_then(|mut s| s.execute(params![collection, id, version]))
+            .map_err(fail)?;
+        }
+        tx.commit().map_err(fail)
+    }
+
+    /// The server's version of `(collection, id)` as last seen, `None` before the server had it.
+    pub fn server_version(&self, collection: &str, id: &str) -> Result<Option<i64>> {
+        self.conn
+            .prepare_cached(
+                "SELECT version FROM sync_server_version WHERE collection = ?1 AND id = ?2",
+            )
+            .and_then(|mut s| s.query_row([collection, id], |row| row.get(0)).optional())
+            .map_err(|e| StoreError::sqlite("reading a server version", &e))
+    }
+
     /// Where the next pull starts.
     pub fn pull_position(&self) -> Result<PullPosition> {
         self.conn
@@ -267,7 +296,8 @@ impl Store {
             "UPDATE sync_state SET epoch = NULL, cursor = NULL, sample_mark = 0; \
              INSERT OR IGNORE INTO sync_changed_record (kind, id) \
              SELECT kind, id FROM record WHERE stream NOT LIKE 'sync:%'; \
-             DELETE FROM sync_changed_sample; DELETE FROM sync_document_sent;",
+             DELETE FROM sync_changed_sample; DELETE FROM sync_document_sent; \
+             DELETE FROM sync_server_version;",
         )
         .and_then(|()| tx.commit())
         .map_err(|e| StoreError::sqlite("resetting sync", &e))

@@ -139,6 +139,12 @@
 //! `sync_document_sent`: for the documents the phone derives and pushes (a day's summary and
 //! readiness, `docs/sync.md`), the SHA-1 of the JSON last queued per (collection, id), so a sync
 //! queues a day again only when it changed.
+//!
+//! # Schema version 10
+//!
+//! `sync_server_version`: the server's version of each member-edited record (check-ins) as last
+//! seen in a push's answer or a pull, sent as the `base_version` of the next edit so the server can
+//! tell an edit made on its current version from a stale one (`docs/sync.md`, "Push").
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction};
@@ -147,7 +153,7 @@ use super::error::{Result, StoreError};
 use super::quantity::key_of_text_id;
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -483,6 +489,17 @@ CREATE TABLE sync_document_sent (
 ) STRICT, WITHOUT ROWID;
 ";
 
+/// Version 9 to 10: the server's versions of member-edited records (module doc, "Schema version
+/// 10").
+const V10: &str = "
+CREATE TABLE sync_server_version (
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (collection, id)
+) STRICT, WITHOUT ROWID;
+";
+
 /// Registers `alyze_quantity_key(id TEXT, from_platform INTEGER) -> BLOB` on `conn`, the key a
 /// quantity sample stored under text id `id` has from schema version 3 on
 /// ([`key_of_text_id`]). It fails (and with it the migration, which then leaves the file at
@@ -595,6 +612,7 @@ mod tests {
             "sync_document_sent",
             "sync_outbox",
             "sync_rejected",
+            "sync_server_version",
             "sync_state",
             "training_session",
             "workout",

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
-use super::wire::Change;
+use super::wire::{CHECK_IN_COLLECTION, Change};
 use crate::health::{
     CheckIn, HeartbeatSeries, LabResult, QuantitySample, RecoverySession, SleepSession,
     TrainingSession, Workout,
@@ -43,10 +43,16 @@ pub fn apply_changes(
     changes: &[Change],
 ) -> Result<Applied, StoreError> {
     let mut applied = Applied::default();
+    // The server's version of each member-edited record this device now agrees with: the base of
+    // its next edit. Not of one with an edit still to push: that edit was made on the older base,
+    // and the server must see it so (a conflict, kept in its history).
+    let mut versions: Vec<(String, String, i64)> = Vec::new();
     for change in changes {
-        let outcome = if change.origin_device.as_deref() == Some(own_device)
-            || store.has_unpushed_change(&change.collection, &change.id)?
-        {
+        let pending = store.has_unpushed_change(&change.collection, &change.id)?;
+        if change.collection == CHECK_IN_COLLECTION && !pending {
+            versions.push((change.collection.clone(), change.id.clone(), change.version));
+        }
+        let outcome = if change.origin_device.as_deref() == Some(own_device) || pending {
             Outcome::Skipped
         } else {
             apply_one(store, change)?
@@ -57,6 +63,7 @@ pub fn apply_changes(
             Outcome::Unreadable => applied.unreadable += 1,
         }
     }
+    store.note_server_versions(&versions)?;
     Ok(applied)
 }
 

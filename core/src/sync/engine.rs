@@ -29,7 +29,7 @@ use super::apply::{apply_changes, sweep_unseen};
 use super::client::{Failure, Pulled, ServerClient};
 use super::credentials::{CredentialStore, Credentials};
 use super::settings::SyncSettings;
-use super::wire::{OpStatus, PullRequest, PushOp, PushRequest};
+use super::wire::{CHECK_IN_COLLECTION, OpStatus, PullRequest, PushOp, PushRequest};
 use crate::readiness::{HistorySettings, MemberProfile, readiness_history};
 use crate::store::{OpOutcome, Store, SyncOp};
 use crate::summary::daily_summaries;
@@ -216,7 +216,12 @@ async fn push_all(
             return Ok(());
         }
         let request = PushRequest {
-            ops: ops.iter().map(push_op).collect(),
+            ops: {
+                let guard = lock(store);
+                ops.iter()
+                    .map(|op| push_op(&guard, op))
+                    .collect::<Result<_, _>>()?
+            },
         };
         let client = session.client;
         let answer = session
@@ -236,6 +241,8 @@ async fn push_all(
                 what: "push results that do not match the ops",
             });
         }
+        let answer_versions: Vec<Option<i64>> =
+            answer.results.iter().map(|result| result.version).collect();
         let outcomes: Vec<(String, OpOutcome)> = answer
             .results
             .into_iter()
@@ -261,7 +268,16 @@ async fn push_all(
                 (result.op_id, outcome)
             })
             .collect();
-        lock(store).settle_ops(&outcomes)?;
+        let versions: Vec<(String, String, i64)> = ops
+            .iter()
+            .zip(&answer_versions)
+            .filter(|(op, _)| op.collection == CHECK_IN_COLLECTION)
+            .filter_map(|(op, version)| version.map(|v| (op.collection.clone(), op.id.clone(), v)))
+            .collect();
+        let mut guard = lock(store);
+        guard.settle_ops(&outcomes)?;
+        guard.note_server_versions(&versions)?;
+        drop(guard);
         done += ops.len() as u64;
         progress(SyncProgress::Pushed {
             done,
@@ -379,16 +395,22 @@ fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The wire form of a queued op.
-fn push_op(op: &SyncOp) -> PushOp {
-    PushOp {
+/// The wire form of a queued op; an edit of a member-edited record names the server version it
+/// was made on.
+fn push_op(store: &Store, op: &SyncOp) -> Result<PushOp, SyncError> {
+    let base_version = if op.collection == CHECK_IN_COLLECTION {
+        store.server_version(&op.collection, &op.id)?
+    } else {
+        None
+    };
+    Ok(PushOp {
         op_id: op.op_id.clone(),
         collection: op.collection.clone(),
         id: op.id.clone(),
         deleted: op.deleted,
-        base_version: None,
+        base_version,
         body: op.body.clone(),
-    }
+    })
 }
 
 /// The wait before retry `attempt` (1-based): uniformly random up to the capped exponential.

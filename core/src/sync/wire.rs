@@ -10,6 +10,10 @@ pub const MAX_PUSH_OPS: usize = 500;
 /// Most bytes in one push request (`413` above it).
 pub const MAX_PUSH_BYTES: usize = 4 * 1024 * 1024;
 
+/// The member-edited collection: its ops carry the `base_version` the edit was made on, and a
+/// stale one is kept in the server's history as a conflict.
+pub const CHECK_IN_COLLECTION: &str = "check_in";
+
 /// Most changes in one pulled page.
 pub const MAX_PULL_LIMIT: u32 = 1000;
 
