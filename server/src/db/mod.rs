@@ -25,6 +25,17 @@ use utoipa::ToSchema;
 use crate::auth::token::SecretHash;
 use crate::tenancy::StaffRole;
 
+/// Calls the same method on whichever backend `db` is: the two backends keep their SQL apart but
+/// answer the same calls.
+macro_rules! on_backend {
+    ($db:expr, $backend:ident => $call:expr) => {
+        match $db {
+            Db::Sqlite($backend) => $call,
+            Db::Postgres($backend) => $call,
+        }
+    };
+}
+
 /// A storage failure. Internal: handlers log it and answer a bare 500, never its text.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -331,10 +342,7 @@ impl Db {
 
     /// Adds a clinic; returns its id.
     pub async fn create_clinic(&self, name: String, now: i64) -> Result<String, DbError> {
-        match self {
-            Self::Sqlite(db) => db.create_clinic(name, now).await,
-            Self::Postgres(db) => db.create_clinic(name, now).await,
-        }
+        on_backend!(self, db => db.create_clinic(name, now).await)
     }
 
     /// Adds a staff member to an existing clinic; returns their id. `NotFound` for an unknown
@@ -348,16 +356,8 @@ impl Db {
         password_hash: String,
         now: i64,
     ) -> Result<String, DbError> {
-        match self {
-            Self::Sqlite(db) => {
-                db.create_staff(clinic_id, email, role, password_hash, now)
-                    .await
-            }
-            Self::Postgres(db) => {
-                db.create_staff(clinic_id, email, role, password_hash, now)
-                    .await
-            }
-        }
+        on_backend!(self, db => db.create_staff(clinic_id, email, role, password_hash, now)
+                    .await)
     }
 
     /// Adds a member to an existing clinic; returns their id (`NotFound` for an unknown clinic).
@@ -367,10 +367,7 @@ impl Db {
         display_name: String,
         now: i64,
     ) -> Result<String, DbError> {
-        match self {
-            Self::Sqlite(db) => db.create_member(clinic_id, display_name, now).await,
-            Self::Postgres(db) => db.create_member(clinic_id, display_name, now).await,
-        }
+        on_backend!(self, db => db.create_member(clinic_id, display_name, now).await)
     }
 
     /// Stores an enrolment code's hash for a member (`NotFound` for an unknown member).
@@ -381,16 +378,8 @@ impl Db {
         now: i64,
         expires_at: i64,
     ) -> Result<(), DbError> {
-        match self {
-            Self::Sqlite(db) => {
-                db.create_enrolment_code(member_id, code, now, expires_at)
-                    .await
-            }
-            Self::Postgres(db) => {
-                db.create_enrolment_code(member_id, code, now, expires_at)
-                    .await
-            }
-        }
+        on_backend!(self, db => db.create_enrolment_code(member_id, code, now, expires_at)
+                    .await)
     }
 
     /// Spends a code: adds the device and its first tokens. `None` when the code is unknown,
@@ -402,10 +391,7 @@ impl Db {
         tokens: NewTokens,
         now: i64,
     ) -> Result<Option<Enrolled>, DbError> {
-        match self {
-            Self::Sqlite(db) => db.enrol(code, device_name, tokens, now).await,
-            Self::Postgres(db) => db.enrol(code, device_name, tokens, now).await,
-        }
+        on_backend!(self, db => db.enrol(code, device_name, tokens, now).await)
     }
 
     /// Rotates a refresh token into `tokens`, or revokes its family on reuse.
@@ -415,10 +401,7 @@ impl Db {
         tokens: NewTokens,
         now: i64,
     ) -> Result<Refresh, DbError> {
-        match self {
-            Self::Sqlite(db) => db.refresh(refresh, tokens, now).await,
-            Self::Postgres(db) => db.refresh(refresh, tokens, now).await,
-        }
+        on_backend!(self, db => db.refresh(refresh, tokens, now).await)
     }
 
     /// The credentials of the staff member with this (normalised) e-mail address.
@@ -426,10 +409,7 @@ impl Db {
         &self,
         email: String,
     ) -> Result<Option<StaffCredentials>, DbError> {
-        match self {
-            Self::Sqlite(db) => db.staff_credentials(email).await,
-            Self::Postgres(db) => db.staff_credentials(email).await,
-        }
+        on_backend!(self, db => db.staff_credentials(email).await)
     }
 
     /// Starts a staff login: a new token family with its first tokens.
@@ -439,10 +419,7 @@ impl Db {
         tokens: NewTokens,
         now: i64,
     ) -> Result<(), DbError> {
-        match self {
-            Self::Sqlite(db) => db.start_staff_session(staff_id, tokens, now).await,
-            Self::Postgres(db) => db.start_staff_session(staff_id, tokens, now).await,
-        }
+        on_backend!(self, db => db.start_staff_session(staff_id, tokens, now).await)
     }
 
     /// Who holds this access token, if it is current and its family is not revoked.
@@ -451,10 +428,7 @@ impl Db {
         access: SecretHash,
         now: i64,
     ) -> Result<Option<Principal>, DbError> {
-        match self {
-            Self::Sqlite(db) => db.authenticate(access, now).await,
-            Self::Postgres(db) => db.authenticate(access, now).await,
-        }
+        on_backend!(self, db => db.authenticate(access, now).await)
     }
 
     /// A member's own profile (no audit: the member reads their own data).
@@ -462,10 +436,7 @@ impl Db {
         &self,
         member_id: String,
     ) -> Result<Option<MemberProfile>, DbError> {
-        match self {
-            Self::Sqlite(db) => db.member_profile(member_id).await,
-            Self::Postgres(db) => db.member_profile(member_id).await,
-        }
+        on_backend!(self, db => db.member_profile(member_id).await)
     }
 
     /// The members of a clinic, with one audit row per member shown, in the same transaction.
@@ -475,10 +446,7 @@ impl Db {
         clinic_id: String,
         now: i64,
     ) -> Result<Vec<MemberSummary>, DbError> {
-        match self {
-            Self::Sqlite(db) => db.clinic_members(staff_id, clinic_id, now).await,
-            Self::Postgres(db) => db.clinic_members(staff_id, clinic_id, now).await,
-        }
+        on_backend!(self, db => db.clinic_members(staff_id, clinic_id, now).await)
     }
 
     /// One member of a clinic, with its audit row in the same transaction. `None` when no such
@@ -490,28 +458,19 @@ impl Db {
         member_id: String,
         now: i64,
     ) -> Result<Option<MemberProfile>, DbError> {
-        match self {
-            Self::Sqlite(db) => db.clinic_member(staff_id, clinic_id, member_id, now).await,
-            Self::Postgres(db) => db.clinic_member(staff_id, clinic_id, member_id, now).await,
-        }
+        on_backend!(self, db => db.clinic_member(staff_id, clinic_id, member_id, now).await)
     }
 
     /// The server's sync epoch.
     pub async fn sync_epoch(&self) -> Result<String, DbError> {
-        match self {
-            Self::Sqlite(db) => db.sync_epoch().await,
-            Self::Postgres(db) => db.sync_epoch().await,
-        }
+        on_backend!(self, db => db.sync_epoch().await)
     }
 
     /// Replaces the sync epoch with a new random one (after a restore from a backup): every
     /// phone resyncs on its next pull. Returns the new epoch.
     pub async fn new_epoch(&self, now: i64) -> Result<String, DbError> {
         let epoch = hex(&crate::random::bytes::<16>()?);
-        match self {
-            Self::Sqlite(db) => db.set_epoch(epoch.clone(), now).await?,
-            Self::Postgres(db) => db.set_epoch(epoch.clone(), now).await?,
-        }
+        on_backend!(self, db => db.set_epoch(epoch.clone(), now).await?);
         Ok(epoch)
     }
 
@@ -528,10 +487,7 @@ impl Db {
         ops: Vec<sync::Checked>,
         now: i64,
     ) -> Result<Vec<OpResult>, DbError> {
-        match self {
-            Self::Sqlite(db) => db.apply_ops(member_id, device_id, ops, now).await,
-            Self::Postgres(db) => db.apply_ops(member_id, device_id, ops, now).await,
-        }
+        on_backend!(self, db => db.apply_ops(member_id, device_id, ops, now).await)
     }
 
     /// A page of the member's records changed after `cursor`, in one consistent snapshot.
@@ -543,10 +499,7 @@ impl Db {
         cursor: Option<i64>,
         limit: u32,
     ) -> Result<PullAnswer, DbError> {
-        match self {
-            Self::Sqlite(db) => db.pull(member_id, device_id, epoch, cursor, limit).await,
-            Self::Postgres(db) => db.pull(member_id, device_id, epoch, cursor, limit).await,
-        }
+        on_backend!(self, db => db.pull(member_id, device_id, epoch, cursor, limit).await)
     }
 
     /// Notes that `device_id` was served `cursor` while the member's purge line was
@@ -558,16 +511,8 @@ impl Db {
         cursor: i64,
         purged_through_seq: i64,
     ) -> Result<(), DbError> {
-        match self {
-            Self::Sqlite(db) => {
-                db.record_served_cursor(member_id, device_id, cursor, purged_through_seq)
-                    .await
-            }
-            Self::Postgres(db) => {
-                db.record_served_cursor(member_id, device_id, cursor, purged_through_seq)
-                    .await
-            }
-        }
+        on_backend!(self, db => db.record_served_cursor(member_id, device_id, cursor, purged_through_seq)
+                    .await)
     }
 
     /// Writes a member's prescription (`prescription/current`), checked against their clinic's
@@ -580,16 +525,8 @@ impl Db {
         prescription: Prescription,
         now: i64,
     ) -> Result<ClinicWrite, DbError> {
-        match self {
-            Self::Sqlite(db) => {
-                db.put_prescription(staff_id, clinic_id, member_id, prescription, now)
-                    .await
-            }
-            Self::Postgres(db) => {
-                db.put_prescription(staff_id, clinic_id, member_id, prescription, now)
-                    .await
-            }
-        }
+        on_backend!(self, db => db.put_prescription(staff_id, clinic_id, member_id, prescription, now)
+                    .await)
     }
 
     /// Saves a clinic's settings (admin staff only) and writes them as `clinic_settings/current`
@@ -603,16 +540,8 @@ impl Db {
         settings: ClinicSettings,
         now: i64,
     ) -> Result<ClinicWrite, DbError> {
-        match self {
-            Self::Sqlite(db) => {
-                db.put_clinic_settings(staff_id, clinic_id, settings, now)
-                    .await
-            }
-            Self::Postgres(db) => {
-                db.put_clinic_settings(staff_id, clinic_id, settings, now)
-                    .await
-            }
-        }
+        on_backend!(self, db => db.put_clinic_settings(staff_id, clinic_id, settings, now)
+                    .await)
     }
 
     /// Adds a lab result (`body`: its JSON text) to a member of the staff member's clinic under a
@@ -626,28 +555,14 @@ impl Db {
         body: String,
         now: i64,
     ) -> Result<ClinicWrite, DbError> {
-        match self {
-            Self::Sqlite(db) => {
-                db.clinic_record(
+        on_backend!(self, db => db.clinic_record(
                     staff_id,
                     clinic_id,
                     member_id,
                     ClinicRecord::lab(lab_id, Some(body)),
                     now,
                 )
-                .await
-            }
-            Self::Postgres(db) => {
-                db.clinic_record(
-                    staff_id,
-                    clinic_id,
-                    member_id,
-                    ClinicRecord::lab(lab_id, Some(body)),
-                    now,
-                )
-                .await
-            }
-        }
+                .await)
     }
 
     /// Deletes (tombstones) a lab result; `NotFound` when the member or the result is not there.
@@ -659,28 +574,14 @@ impl Db {
         lab_id: String,
         now: i64,
     ) -> Result<ClinicWrite, DbError> {
-        match self {
-            Self::Sqlite(db) => {
-                db.clinic_record(
+        on_backend!(self, db => db.clinic_record(
                     staff_id,
                     clinic_id,
                     member_id,
                     ClinicRecord::lab(lab_id, None),
                     now,
                 )
-                .await
-            }
-            Self::Postgres(db) => {
-                db.clinic_record(
-                    staff_id,
-                    clinic_id,
-                    member_id,
-                    ClinicRecord::lab(lab_id, None),
-                    now,
-                )
-                .await
-            }
-        }
+                .await)
     }
 
     /// Every member of a clinic with the readiness of `date` (their `readiness/<date>` record) and
@@ -694,10 +595,7 @@ impl Db {
         now: i64,
     ) -> Result<Vec<views::MemberToday>, DbError> {
         let date = views::date_id(date);
-        let rows = match self {
-            Self::Sqlite(db) => db.clinic_today(staff_id, clinic_id, date, now).await?,
-            Self::Postgres(db) => db.clinic_today(staff_id, clinic_id, date, now).await?,
-        };
+        let rows = on_backend!(self, db => db.clinic_today(staff_id, clinic_id, date, now).await?);
         views::today(rows)
     }
 
@@ -716,16 +614,8 @@ impl Db {
             return Ok(Some(Vec::new()));
         };
         let (from, to) = (views::date_id(*first), views::date_id(*last));
-        let rows = match self {
-            Self::Sqlite(db) => {
-                db.member_daily(staff_id, clinic_id, member_id, from, to, now)
-                    .await?
-            }
-            Self::Postgres(db) => {
-                db.member_daily(staff_id, clinic_id, member_id, from, to, now)
-                    .await?
-            }
-        };
+        let rows = on_backend!(self, db => db.member_daily(staff_id, clinic_id, member_id, from, to, now)
+                    .await?);
         rows.map(|rows| views::trends(&days, rows)).transpose()
     }
 
@@ -740,16 +630,8 @@ impl Db {
         date: NaiveDate,
         now: i64,
     ) -> Result<views::Adherence, DbError> {
-        let rows = match self {
-            Self::Sqlite(db) => {
-                db.member_adherence_rows(staff_id, clinic_id, member_id, now)
-                    .await?
-            }
-            Self::Postgres(db) => {
-                db.member_adherence_rows(staff_id, clinic_id, member_id, now)
-                    .await?
-            }
-        };
+        let rows = on_backend!(self, db => db.member_adherence_rows(staff_id, clinic_id, member_id, now)
+                    .await?);
         views::adherence(rows, date)
     }
 
@@ -762,20 +644,15 @@ impl Db {
         member_id: String,
         now: i64,
     ) -> Result<Option<Vec<views::LabView>>, DbError> {
-        let rows = match self {
-            Self::Sqlite(db) => db.member_labs(staff_id, clinic_id, member_id, now).await?,
-            Self::Postgres(db) => db.member_labs(staff_id, clinic_id, member_id, now).await?,
-        };
+        let rows =
+            on_backend!(self, db => db.member_labs(staff_id, clinic_id, member_id, now).await?);
         rows.map(views::labs).transpose()
     }
 
     /// Removes the tombstones last written before `before` (ms) and moves each member's purge line
     /// to the highest seq removed, in one transaction.
     pub async fn purge_tombstones(&self, before: i64) -> Result<Purged, DbError> {
-        match self {
-            Self::Sqlite(db) => db.purge_tombstones(before).await,
-            Self::Postgres(db) => db.purge_tombstones(before).await,
-        }
+        on_backend!(self, db => db.purge_tombstones(before).await)
     }
 }
 
