@@ -179,7 +179,7 @@ async fn run_backend(storage: &[String], connections: usize, run: Duration) -> S
     let measuring = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     let mut phones = Vec::new();
-    for (phone, token) in tokens.iter().enumerate() {
+    for token in &tokens {
         let (base, token) = (base.clone(), token.clone());
         let (measuring, stop) = (measuring.clone(), stop.clone());
         phones.push(tokio::spawn(async move {
@@ -191,7 +191,7 @@ async fn run_backend(storage: &[String], connections: usize, run: Duration) -> S
             let mut latencies = Vec::new();
             let mut batch = 0u64;
             while !stop.load(Ordering::Relaxed) {
-                let request = upload(phone, batch);
+                let request = upload(batch);
                 batch += 1;
                 let started = Instant::now();
                 let answer: PushResponse = http
@@ -277,17 +277,20 @@ async fn run_backend(storage: &[String], connections: usize, run: Duration) -> S
     )
 }
 
-/// Phone `phone`'s batch number `batch`: fresh op ids and samples a minute apart.
-fn upload(phone: usize, batch: u64) -> PushRequest {
+/// A phone's batch number `batch`: samples a minute apart. Ids as a phone's are: the record id
+/// a random UUID (HealthKit's and Health Connect's ids are), the op id a UUIDv7 (the core's outbox
+/// draws them), so the server indexes one random key per op, as it will in use.
+fn upload(batch: u64) -> PushRequest {
     let ops = (0..SAMPLES_PER_UPLOAD)
         .map(|i| {
             let minute = batch * SAMPLES_PER_UPLOAD as u64 + i as u64;
             let at = 1_767_225_600 + i64::try_from(minute).unwrap() * 60;
             let stamp = chrono::DateTime::from_timestamp(at, 0).unwrap().to_rfc3339();
+            let id = uuid::Uuid::new_v4().to_string();
             PushOp {
-                op_id: uuid::Uuid::new_v4().to_string(),
+                op_id: uuid::Uuid::now_v7().to_string(),
                 collection: "quantity_sample".to_owned(),
-                id: format!("hr-{phone}-{minute}"),
+                id: id.clone(),
                 deleted: false,
                 base_version: None,
                 body: Some(json!({
@@ -296,7 +299,7 @@ fn upload(phone: usize, batch: u64) -> PushRequest {
                     "start": {"utc": stamp, "offset_s": 3600, "zone": "Europe/Berlin"},
                     "end": {"utc": stamp, "offset_s": 3600, "zone": "Europe/Berlin"},
                     "source": {"name": "Apple Watch", "bundle_id": null, "version": null, "device": null},
-                    "platform_id": format!("hr-{phone}-{minute}"),
+                    "platform_id": id,
                 })),
             }
         })

@@ -440,9 +440,11 @@ fn push_sample(tx: &Transaction<'_>, sample: &QuantitySample, deleted: bool) -> 
     push(tx, SAMPLE_COLLECTION, &quantity_id(sample), body)
 }
 
-/// Adds one op to the outbox with a fresh op id.
+/// Adds one op to the outbox with a fresh op id: a UUIDv7 (RFC 9562), whose leading timestamp
+/// makes a phone's op ids ascend, so the server's op log (keyed by member and op id) grows at its
+/// end instead of touching a random page of its index per op.
 fn push(tx: &Transaction<'_>, collection: &str, id: &str, body: Option<Value>) -> Result<SyncOp> {
-    let op_id = Uuid::new_v4().to_string();
+    let op_id = Uuid::now_v7().to_string();
     let text = body
         .as_ref()
         .map(|value| json_of(value, "sync_outbox.body"))

@@ -1,5 +1,5 @@
 //! The sync endpoints of a member's phone (`docs/sync.md`): `POST /v1/sync/push` applies a batch of
-//! ops, each in its own transaction with its `sync_applied_ops` row, and answers one result per op;
+//! ops in one transaction, each with its `sync_applied_ops` row, and answers one result per op;
 //! `POST /v1/sync/pull` serves a page of the member's records changed after a cursor, or
 //! `409 resync_required` with the server's epoch. Member tokens only (staff: 403); the member is
 //! the token's and the origin device the token's device, never anything in the body.

@@ -236,6 +236,7 @@ fn a_large_backlog_is_paged_in_order() {
     ingest(&mut store, "healthkit:heart_rate", &samples, &[]);
     let mut sizes = Vec::new();
     let mut ids = Vec::new();
+    let mut op_ids = Vec::new();
     loop {
         let ops = store.sync_ops(100).expect("ops");
         if ops.is_empty() {
@@ -243,9 +244,17 @@ fn a_large_backlog_is_paged_in_order() {
         }
         sizes.push(ops.len());
         ids.extend(ops.iter().map(|op| op.id.clone()));
+        op_ids.extend(ops.iter().map(|op| op.op_id.clone()));
         settle_all(&mut store, &ops);
     }
     assert_eq!(sizes, [100, 100, 50]);
+    // Op ids are UUIDv7s in the order queued: the server's op log grows at its end.
+    let parsed: Vec<Uuid> = op_ids
+        .iter()
+        .map(|id| Uuid::parse_str(id).expect("a UUID"))
+        .collect();
+    assert!(parsed.iter().all(|id| id.get_version_num() == 7));
+    assert!(parsed.windows(2).all(|w| w[0] < w[1]));
     let expected: Vec<String> = samples
         .iter()
         .map(|s| s.platform_id.clone().expect("an id"))

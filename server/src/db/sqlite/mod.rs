@@ -1,12 +1,15 @@
 //! The SQLite backend: one file in the data dir, WAL, one writer connection behind a mutex and one
 //! read-only connection beside it (WAL lets it read while the writer writes). rusqlite is
 //! synchronous, so every call runs on tokio's blocking pool (`spawn_blocking`); the writer mutex
-//! makes writes one at a time, which is also what SQLite itself allows.
+//! makes writes one at a time, which is also what SQLite itself allows. Pushes, the bulk of the
+//! writes, are committed in groups (`sync::PushQueue`): whoever holds the writer applies every push
+//! waiting for it in one transaction.
 //!
 //! The SQL sticks to what PostgreSQL (and Postgres-compatible distributed engines) also accept:
 //! `ON CONFLICT`, no `INSERT OR ...`, no `ROWID` tricks; conditional updates check the rows they
 //! changed instead of relying on the writer lock.
 
+mod checkpoint;
 mod members;
 mod migrations;
 mod sessions;
@@ -33,6 +36,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct SqliteDb {
     writer: Arc<Mutex<Connection>>,
     reader: Arc<Mutex<Connection>>,
+    pushes: sync::PushQueue,
+    checkpointer: checkpoint::Checkpointer,
 }
 
 impl SqliteDb {
@@ -48,7 +53,12 @@ impl SqliteDb {
         // FULL: a commit the server has answered survives a power loss (health data: nothing may
         // be lost); NORMAL, cheaper in WAL mode, may lose the last commits.
         writer.pragma_update(None, "synchronous", "FULL")?;
+        writer.pragma_update(None, "cache_size", -16384)?;
+        writer.pragma_update(None, "temp_store", "MEMORY")?;
         migrations::migrate(&mut writer)?;
+        // The WAL is copied into the file by `checkpointer`, not inside the writer's commits.
+        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpointer = checkpoint::Checkpointer::start(&path)?;
         let reader = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -57,6 +67,8 @@ impl SqliteDb {
         Ok(Self {
             writer: Arc::new(Mutex::new(writer)),
             reader: Arc::new(Mutex::new(reader)),
+            pushes: sync::PushQueue::default(),
+            checkpointer,
         })
     }
 
@@ -66,7 +78,9 @@ impl SqliteDb {
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
     {
-        run_blocking(Arc::clone(&self.writer), f).await
+        let written = run_blocking(Arc::clone(&self.writer), f).await;
+        self.checkpointer.nudge();
+        written
     }
 
     /// Runs `f` with the read-only connection on the blocking pool.
@@ -92,14 +106,18 @@ where
     T: Send + 'static,
     F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
 {
-    tokio::task::spawn_blocking(move || {
-        // A panic while holding the lock cannot leave a transaction open (rusqlite rolls back a
-        // dropped `Transaction`), so a poisoned lock is still a usable connection.
-        let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(&mut conn)
-    })
-    .await
-    .map_err(|_| DbError::Task)?
+    tokio::task::spawn_blocking(move || f(&mut lock(&conn)))
+        .await
+        .map_err(|_| DbError::Task)?
+}
+
+/// Locks `mutex`. A panic while holding a connection cannot leave a transaction open (rusqlite
+/// rolls back a dropped `Transaction`), and the queue of pushes is only ever taken whole, so a
+/// poisoned lock still guards a usable value.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn configure(conn: &Connection) -> Result<(), DbError> {

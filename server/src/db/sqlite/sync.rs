@@ -7,7 +7,11 @@ use alyze_core::protocol::{ClinicSettings, Prescription};
 use alyze_core::sync::wire::OpResult;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{SqliteDb, immediate};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::oneshot;
+
+use super::{SqliteDb, immediate, lock};
 use crate::audit::AuditAction;
 use std::collections::{BTreeMap, HashMap};
 
@@ -45,6 +49,7 @@ impl SqliteDb {
         .await
     }
 
+    /// Applies a push: queued, then applied in the next group the writer commits (`PushQueue`).
     pub(crate) async fn apply_ops(
         &self,
         member_id: String,
@@ -52,28 +57,24 @@ impl SqliteDb {
         ops: Vec<Checked>,
         now: i64,
     ) -> Result<Vec<OpResult>, DbError> {
+        let (answer, answered) = oneshot::channel();
+        lock(&self.pushes.waiting).push(QueuedPush {
+            member_id,
+            device_id,
+            ops,
+            now,
+            answer,
+        });
+        let waiting = Arc::clone(&self.pushes.waiting);
+        // Whoever gets the writer first takes every push queued by then, this one included; by the
+        // time this call has the writer, its push has been applied and answered.
         self.write(move |conn| {
-            let tx = immediate(conn)?;
-            let last_seq: i64 = tx
-                .prepare_cached("SELECT last_seq FROM members WHERE id = ?1")?
-                .query_row([&member_id], |r| r.get(0))
-                .optional()?
-                .ok_or(DbError::NotFound("member"))?;
-            let valid: Vec<&ValidOp> = ops
-                .iter()
-                .filter_map(|op| match op {
-                    Checked::Valid(op) => Some(op),
-                    Checked::Rejected(_) => None,
-                })
-                .collect();
-            let stored = stored_ops(&tx, &member_id, &valid)?;
-            let current = current_records(&tx, &member_id, &valid)?;
-            let plan = sync::plan_push(&ops, &stored, current, last_seq);
-            write_plan(&tx, &member_id, &device_id, &plan, now)?;
-            tx.commit()?;
-            Ok(plan.results)
+            let group = std::mem::take(&mut *lock(&waiting));
+            apply_group(conn, group);
+            Ok(())
         })
-        .await
+        .await?;
+        answered.await.map_err(|_| DbError::Task)?
     }
 
     pub(crate) async fn pull(
@@ -332,6 +333,89 @@ impl SqliteDb {
         })
         .await
     }
+}
+
+/// Pushes waiting for the writer. Group commit: a push costs a transaction's fixed price (the write
+/// lock, the WAL's sync at commit) once per group instead of once per push, and the writer mutex
+/// is handed over once per group instead of to each of many waiting threads in turn.
+#[derive(Default)]
+pub(super) struct PushQueue {
+    waiting: Arc<Mutex<Vec<QueuedPush>>>,
+}
+
+/// A push waiting for the writer, and where its answer goes.
+struct QueuedPush {
+    member_id: String,
+    device_id: String,
+    ops: Vec<Checked>,
+    now: i64,
+    answer: oneshot::Sender<PushAnswer>,
+}
+
+/// What a push is answered: a result per op, or why it failed.
+type PushAnswer = Result<Vec<OpResult>, DbError>;
+
+/// Applies `group` in one transaction and answers each push once it is committed (never before:
+/// an answer means the push is durable). Should a push fail, the group is rolled back and each of
+/// its pushes applied in a transaction of its own, so that one failing push fails no other. (No
+/// savepoint per push instead: SQLite copies every page a savepoint changes into a statement
+/// journal, a price paid on every push for a failure that hardly ever happens.)
+fn apply_group(conn: &mut Connection, group: Vec<QueuedPush>) {
+    if group.is_empty() {
+        return;
+    }
+    let together = (|| {
+        let tx = immediate(conn)?;
+        let answers = group
+            .iter()
+            .map(|push| apply_push(&tx, push))
+            .collect::<Result<Vec<_>, _>>()?;
+        tx.commit()?;
+        Ok(answers)
+    })();
+    match together {
+        Ok(answers) => {
+            for (push, answer) in group.into_iter().zip(answers) {
+                // The phone may have gone: its push stays applied and its retry is a duplicate.
+                let _ = push.answer.send(Ok(answer));
+            }
+        }
+        Err(_) if group.len() > 1 => {
+            for push in group {
+                apply_group(conn, vec![push]);
+            }
+        }
+        Err(e) => {
+            // A group of one: the push's own failure.
+            if let Some(push) = group.into_iter().next() {
+                let _ = push.answer.send(Err(e));
+            }
+        }
+    }
+}
+
+/// One push inside its group's transaction: the op log and records it names read once, the plan,
+/// and its writes.
+fn apply_push(conn: &Connection, push: &QueuedPush) -> Result<Vec<OpResult>, DbError> {
+    let member_id = push.member_id.as_str();
+    let last_seq: i64 = conn
+        .prepare_cached("SELECT last_seq FROM members WHERE id = ?1")?
+        .query_row([member_id], |r| r.get(0))
+        .optional()?
+        .ok_or(DbError::NotFound("member"))?;
+    let valid: Vec<&ValidOp> = push
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Checked::Valid(op) => Some(op),
+            Checked::Rejected(_) => None,
+        })
+        .collect();
+    let stored = stored_ops(conn, member_id, &valid)?;
+    let current = current_records(conn, member_id, &valid)?;
+    let plan = sync::plan_push(&push.ops, &stored, current, last_seq);
+    write_plan(conn, member_id, &push.device_id, &plan, push.now)?;
+    Ok(plan.results)
 }
 
 /// Rows per multi-row statement: SQLite binds at most 32 766 parameters; 100 rows of nine keep a
@@ -637,4 +721,105 @@ fn write_record(conn: &Connection, w: &Write<'_>) -> Result<Effect, DbError> {
         w.now,
     ))?;
     Ok(effect)
+}
+
+#[cfg(test)]
+mod tests {
+    use alyze_core::sync::wire::{OpStatus, PushOp};
+    use serde_json::json;
+
+    use super::*;
+
+    fn push_of(member_id: &str, op_id: &str) -> (QueuedPush, oneshot::Receiver<PushAnswer>) {
+        let op = PushOp {
+            op_id: op_id.to_owned(),
+            collection: "recovery_session".to_owned(),
+            id: format!("session-{op_id}"),
+            deleted: false,
+            base_version: None,
+            body: Some(json!({"modality": "sauna"})),
+        };
+        let (answer, answered) = oneshot::channel();
+        let queued = QueuedPush {
+            member_id: member_id.to_owned(),
+            device_id: "d1".to_owned(),
+            ops: vec![Checked::Valid(sync::check_op(&op).unwrap())],
+            now: 1,
+            answer,
+        };
+        (queued, answered)
+    }
+
+    #[test]
+    fn a_failing_push_fails_alone_and_the_rest_of_its_group_is_committed() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrations::migrate(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO clinics (id, name, created_at) VALUES ('c1', 'North', 0);
+             INSERT INTO members (id, clinic_id, display_name, created_at)
+             VALUES ('m1', 'c1', 'Ada', 0), ('m2', 'c1', 'Bo', 0);",
+        )
+        .unwrap();
+        // The middle push names a member that does not exist: its reads find no counter.
+        let (first, first_answer) = push_of("m1", "op-1");
+        let (failing, failing_answer) = push_of("gone", "op-2");
+        let (last, last_answer) = push_of("m2", "op-3");
+        apply_group(&mut conn, vec![first, failing, last]);
+
+        let first = first_answer.blocking_recv().unwrap().unwrap();
+        assert_eq!(first[0].status, OpStatus::Applied);
+        assert!(matches!(
+            failing_answer.blocking_recv().unwrap(),
+            Err(DbError::NotFound("member"))
+        ));
+        let last = last_answer.blocking_recv().unwrap().unwrap();
+        assert_eq!(last[0].status, OpStatus::Applied);
+        let stored: Vec<(String, i64)> = conn
+            .prepare("SELECT member_id, seq FROM sync_records ORDER BY member_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(stored, [("m1".to_owned(), 1), ("m2".to_owned(), 1)]);
+        let ops: i64 = conn
+            .query_row("SELECT COUNT(*) FROM sync_applied_ops", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ops, 2);
+    }
+
+    #[test]
+    fn pushes_of_one_member_in_one_group_apply_in_order() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrations::migrate(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO clinics (id, name, created_at) VALUES ('c1', 'North', 0);
+             INSERT INTO members (id, clinic_id, display_name, created_at)
+             VALUES ('m1', 'c1', 'Ada', 0);",
+        )
+        .unwrap();
+        let (first, first_answer) = push_of("m1", "op-1");
+        // The same op again in the same group (a retry racing its original): applied once.
+        let (again, again_answer) = push_of("m1", "op-1");
+        let (next, next_answer) = push_of("m1", "op-2");
+        apply_group(&mut conn, vec![first, again, next]);
+        assert_eq!(
+            first_answer.blocking_recv().unwrap().unwrap()[0].status,
+            OpStatus::Applied
+        );
+        assert_eq!(
+            again_answer.blocking_recv().unwrap().unwrap()[0].status,
+            OpStatus::Duplicate
+        );
+        assert_eq!(
+            next_answer.blocking_recv().unwrap().unwrap()[0].status,
+            OpStatus::Applied
+        );
+        let last_seq: i64 = conn
+            .query_row("SELECT last_seq FROM members WHERE id = 'm1'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(last_seq, 2);
+    }
 }
