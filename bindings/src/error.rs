@@ -135,6 +135,14 @@ pub enum AlyzeError {
         /// Which of those, in fixed words.
         reason: String,
     },
+    /// The store holds another member's data than the enrolled one (the device changed hands
+    /// without signing out). Nothing was sent: the shell offers a sign-out, which erases it
+    /// ([`crate::store::AlyzeStore::sign_out`]).
+    #[error("{reason}")]
+    OtherMember {
+        /// In fixed words.
+        reason: String,
+    },
     /// A sync or enrolment stopped: the server could not be reached or answered outside the
     /// protocol, or the credential store failed. Nothing settled is lost; sync again later.
     #[error("sync stopped: {reason}")]

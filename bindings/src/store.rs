@@ -42,6 +42,20 @@ impl AlyzeStore {
         }))
     }
 
+    /// Signs the member out of this device's data: erases everything the store holds, in one
+    /// transaction, with the freed pages overwritten (core `Store::erase`). The shell deletes the
+    /// saved credentials too (the keychain or keystore entry), and checks first that nothing is
+    /// waiting to be sent (`sync_backlog`), or asks the member to confirm losing it.
+    pub fn sign_out(&self) -> Result<(), AlyzeError> {
+        Ok(self.lock().erase()?)
+    }
+
+    /// Changes made here that the clinic has not received yet (the sync's outbox and what is
+    /// still to be queued).
+    pub fn sync_backlog(&self) -> Result<u64, AlyzeError> {
+        Ok(self.lock().sync_backlog()?)
+    }
+
     /// Stores one batch of quantity samples from platform stream `stream` (e.g.
     /// `healthkit:heart_rate`), each naming its writer by position in `sources` and its time
     /// zone, if any, by position in `zones` (each listed once per batch), the ids the platform

@@ -219,6 +219,9 @@ impl From<SyncError> for AlyzeError {
                     reason: e.to_string(),
                 }
             }
+            e @ SyncError::OtherMember => Self::OtherMember {
+                reason: e.to_string(),
+            },
             e @ SyncError::InvalidUrl => Self::InvalidArgument {
                 name: "server_url".to_owned(),
                 reason: e.to_string(),

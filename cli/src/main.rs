@@ -67,6 +67,8 @@ enum Command {
     Enrol(sync::EnrolArgs),
     /// Send what is new here to the clinic's server and receive what changed there.
     Sync(sync::SyncArgs),
+    /// Erase this data directory's member data and credentials (before another member enrols).
+    SignOut(sync::SignOutArgs),
 }
 
 impl Cli {
@@ -97,6 +99,7 @@ fn main() -> ExitCode {
         Command::Log(args) => cli.data_dir().and_then(|dir| log::run(args, &dir)),
         Command::Enrol(args) => cli.data_dir().and_then(|dir| sync::enrol(args, &dir)),
         Command::Sync(args) => cli.data_dir().and_then(|dir| sync::run(args, &dir)),
+        Command::SignOut(args) => cli.data_dir().and_then(|dir| sync::sign_out(args, &dir)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -51,6 +51,14 @@ pub struct EnrolArgs {
     replace: bool,
 }
 
+/// Arguments of `alyze sign-out`.
+#[derive(Debug, Args)]
+pub struct SignOutArgs {
+    /// Sign out although changes made here have not reached the clinic yet (they are lost).
+    #[arg(long)]
+    discard_unsynced: bool,
+}
+
 /// Arguments of `alyze sync`.
 #[derive(Debug, Args)]
 pub struct SyncArgs {
@@ -124,6 +132,43 @@ pub fn enrol(args: &EnrolArgs, data_dir: &Path) -> Result<()> {
         out,
         "Enrolled with {} as member {} (device {}). Run alyze sync to send and receive data.",
         credentials.server_url, credentials.member_id, credentials.device_id
+    )?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Runs `alyze sign-out` in `data_dir`: the member's data leaves this data directory. The store is
+/// erased (core `Store::erase`: one transaction, freed pages overwritten), then the member profile
+/// and the credentials are deleted; the directory can then be enrolled for another member. Refused
+/// while changes wait to be sent, unless `--discard-unsynced`: the clinic would never get them.
+pub fn sign_out(args: &SignOutArgs, data_dir: &Path) -> Result<()> {
+    let mut store = prescription::create_store(data_dir)?;
+    let waiting = store.sync_backlog()?;
+    if waiting > 0 && !args.discard_unsynced {
+        bail!(
+            "{waiting} changes made here have not reached the clinic: run alyze sync first, or \
+             pass --discard-unsynced to lose them"
+        );
+    }
+    store.erase().context("erasing this device's data")?;
+    // The credentials go last: a sign-out stopped before them can be run again.
+    for file in [crate::profile::FILE_NAME, CREDENTIALS_FILE] {
+        match fs::remove_file(data_dir.join(file)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("deleting {file}"));
+            }
+            _ => {}
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Signed out: this device's data is erased{}.",
+        if waiting > 0 {
+            format!(", with {waiting} changes the clinic never received")
+        } else {
+            String::new()
+        }
     )?;
     out.flush()?;
     Ok(())

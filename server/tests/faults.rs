@@ -228,11 +228,17 @@ struct Server {
 impl Server {
     /// Starts the server on a free port and waits until it listens.
     fn start(storage: &Storage) -> Self {
+        Self::start_with(storage, &[])
+    }
+
+    /// The same, with `flags` added to the command line.
+    fn start_with(storage: &Storage, flags: &[&str]) -> Self {
         let mut command = storage.command();
         let port = free_port();
         command
             .args(["--listen", &format!("127.0.0.1:{port}"), "--json"])
-            .args(SERVE_FLAGS);
+            .args(SERVE_FLAGS)
+            .args(flags);
         let mut server = Self {
             child: None,
             port,
@@ -1803,6 +1809,69 @@ async fn a_phone_away_past_tombstone_retention_converges(backend: Backend) {
     assert_server_holds(&storage, &url, &member, &a.samples(), &a.sessions()).await;
 }
 
+// ---------------------------------------------------------------------------------------------
+// 3c. A device clock that is wrong
+
+/// A phone's clock is off by hours. Behind, it takes an expired access token for a good one;
+/// ahead, a good one for an expired one; and what it records carries its wrong dates. None of that
+/// may cost a change: the phone keeps a token's lifetime relative to its own clock (the server
+/// answers `expires_in`, not a date), a 401 refreshes once and repeats the call, and the server
+/// orders changes by its own counter, never by the phone's dates.
+async fn a_phone_with_a_wrong_clock_converges(backend: Backend) {
+    let storage = Storage::new(backend).await;
+    let clinic = storage.clinic();
+    let member = storage.member(&clinic, "Ada");
+    // Access tokens that live one second: waiting two expires the phone's, whatever it believes.
+    let server = Server::start_with(&storage, &["--access-token-ttl-secs", "1"]);
+    let code = storage.code(&member);
+    let mut phone = Phone::enrol("phone", &server.url(), &code, quick_settings()).await;
+
+    // Behind: the phone believes its token good for a year; the server knows it expired.
+    let year_ms = 365 * 24 * 3600 * 1000;
+    let credentials = phone.keychain.0.as_mut().unwrap();
+    credentials.access_expires_at_ms = Utc::now().timestamp_millis() + year_ms;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let expired = phone.access_token();
+    // Samples dated a year ahead, as the clock of a phone that is ahead would date them.
+    let ahead: Vec<QuantitySample> = heart_rates("ada", 0..20)
+        .into_iter()
+        .map(|mut s| {
+            let later = s.start.utc() + chrono::TimeDelta::days(365);
+            s.start = Timestamp::at_utc(later);
+            s.end = Timestamp::at_utc(later);
+            s
+        })
+        .collect();
+    phone.write_samples(&ahead);
+    let report = phone.sync().await.unwrap();
+    assert_eq!(report.pushed, 20, "{report:?}");
+    assert_ne!(
+        phone.access_token(),
+        expired,
+        "the 401 refreshed the tokens"
+    );
+
+    // Ahead: the phone believes a fresh token expired long ago, and refreshes before calling.
+    let credentials = phone.keychain.0.as_mut().unwrap();
+    credentials.access_expires_at_ms = Utc::now().timestamp_millis() - year_ms;
+    let fresh = phone.access_token();
+    phone.write_samples(&heart_rates("ada", 20..30));
+    let report = phone.sync().await.unwrap();
+    assert_eq!(report.pushed, 10, "{report:?}");
+    assert_ne!(phone.access_token(), fresh, "refreshed first");
+    // The lifetime it saved is its own clock's now plus the server's `expires_in`.
+    let saved = phone.keychain.0.as_ref().unwrap().access_expires_at_ms;
+    assert!(saved <= Utc::now().timestamp_millis() + 1000, "{saved}");
+
+    // A second phone of the member, with a right clock, gets all 30 and the server holds them.
+    let code = storage.code(&member);
+    let mut other = Phone::enrol("other", &server.url(), &code, quick_settings()).await;
+    other.sync_to_the_end().await;
+    assert_same_samples(&other.samples(), &phone.samples());
+    assert_eq!(phone.samples().len(), 30);
+    assert_server_holds(&storage, &server.url(), &member, &phone.samples(), &[]).await;
+}
+
 on_both_backends!(
     sigkill_during_uploads_from_several_phones,
     devices_of_one_member_converge_while_writing_at_once,
@@ -1815,4 +1884,5 @@ on_both_backends!(
     a_record_deleted_then_written_again_on_the_server_comes_back,
     a_phone_away_past_tombstone_retention_converges,
     a_stale_check_in_edit_is_kept_as_a_conflict_and_the_phones_converge,
+    a_phone_with_a_wrong_clock_converges,
 );

@@ -2,7 +2,8 @@
 //! line as a member's phone. The clinic is set up with the admin subcommands, the phone enrols
 //! with its code, logs a sauna session and syncs it up; the clinic's staff set a prescription over
 //! HTTP, the phone syncs again and shows the clinic's prescription; after `new-epoch` (a restore
-//! from a backup) the phone resyncs. Once on each backend.
+//! from a backup) the phone resyncs. A second member on the same device: refused until the first
+//! signs out, and then nothing of the first's goes to the second's account. Once on each backend.
 //!
 //! The `alyze` binary is another package's, which cargo does not build for this one's tests: build
 //! it first (`cargo build -p alyze-cli`). The test looks for it beside this package's binary (the
@@ -99,64 +100,97 @@ fn alyze(data_dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-async fn a_phone_syncs_with_the_clinic_through_the_real_binaries(backend: Backend) {
-    let cli = cli_binary();
-    assert!(cli.is_file());
-    let dir = tempfile::tempdir().unwrap();
-    let database = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(TestDatabase::create().await),
-    };
-    let flag: [OsString; 2] = match &database {
-        None => [
-            "--data-dir".into(),
-            dir.path().join("server").into_os_string(),
-        ],
-        Some(db) => ["--database-url".into(), db.url().into()],
-    };
-
-    let clinic = admin(&flag, &["create-clinic", "--name", "North"]);
-    let clinic_id = clinic["clinic_id"].as_str().unwrap();
-    let member = admin(
-        &flag,
-        &["create-member", "--clinic", clinic_id, "--name", "Ada"],
-    );
-    let member_id = member["member_id"].as_str().unwrap();
-    let code = admin(&flag, &["create-code", "--member", member_id]);
-    let code = code["code"].as_str().unwrap();
-    admin(
-        &flag,
-        &[
-            "create-staff",
-            "--clinic",
-            clinic_id,
-            "--email",
-            "grace@north.example",
-            "--role",
-            "clinician",
-        ],
-    );
-
-    let mut child = server(&flag)
-        .args(["--listen", "127.0.0.1:0", "--json"])
-        .args(CHEAP_ARGON2)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
+/// Runs `alyze --data-dir DIR ARGS`, which must fail; its standard error.
+fn alyze_fails(data_dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(cli_binary())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .output()
         .unwrap();
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
-    let _server = Server(child);
-    let listening: Value = serde_json::from_str(&first_line).unwrap();
-    let base = format!("http://{}", listening["listening"].as_str().unwrap());
+    assert!(!out.status.success(), "alyze {args:?} succeeded");
+    String::from_utf8(out.stderr).unwrap()
+}
 
-    // The phone: enrol, log a session, sync it up.
-    let phone = dir.path().join("phone");
-    alyze(&phone, &["enrol", "--server", &base, "--code", code]);
+/// A clinic on a running server: its storage, its id and the server's URL.
+struct Clinic {
+    flag: [OsString; 2],
+    id: String,
+    base: String,
+    _server: Server,
+    _database: Option<TestDatabase>,
+}
+
+impl Clinic {
+    /// Creates a clinic with a clinician (`grace@north.example`) in storage under `dir` (or a
+    /// fresh PostgreSQL database) and starts the server on a free loopback port.
+    async fn start(backend: Backend, dir: &Path) -> Self {
+        assert!(cli_binary().is_file());
+        let database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(TestDatabase::create().await),
+        };
+        let flag: [OsString; 2] = match &database {
+            None => ["--data-dir".into(), dir.join("server").into_os_string()],
+            Some(db) => ["--database-url".into(), db.url().into()],
+        };
+        let clinic = admin(&flag, &["create-clinic", "--name", "North"]);
+        let id = clinic["clinic_id"].as_str().unwrap().to_owned();
+        admin(
+            &flag,
+            &[
+                "create-staff",
+                "--clinic",
+                &id,
+                "--email",
+                "grace@north.example",
+                "--role",
+                "clinician",
+            ],
+        );
+        let mut child = server(&flag)
+            .args(["--listen", "127.0.0.1:0", "--json"])
+            .args(CHEAP_ARGON2)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first_line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first_line)
+            .unwrap();
+        let server = Server(child);
+        let listening: Value = serde_json::from_str(&first_line).unwrap();
+        let base = format!("http://{}", listening["listening"].as_str().unwrap());
+        Self {
+            flag,
+            id,
+            base,
+            _server: server,
+            _database: database,
+        }
+    }
+
+    /// A new member of the clinic; their id.
+    fn member(&self, name: &str) -> String {
+        let member = admin(
+            &self.flag,
+            &["create-member", "--clinic", &self.id, "--name", name],
+        );
+        member["member_id"].as_str().unwrap().to_owned()
+    }
+
+    /// A one-time enrolment code of `member`.
+    fn code(&self, member: &str) -> String {
+        let code = admin(&self.flag, &["create-code", "--member", member]);
+        code["code"].as_str().unwrap().to_owned()
+    }
+}
+
+/// Logs a sauna session at `at` (`YYYY-MM-DD HH:MM`, Berlin) on the phone in `dir`.
+fn log_sauna(dir: &Path, at: &str) {
     alyze(
-        &phone,
+        dir,
         &[
             "log",
             "sauna",
@@ -165,11 +199,25 @@ async fn a_phone_syncs_with_the_clinic_through_the_real_binaries(backend: Backen
             "--temp",
             "90",
             "--at",
-            "2026-03-04 18:00",
+            at,
             "--tz",
             "Europe/Berlin",
         ],
     );
+}
+
+async fn a_phone_syncs_with_the_clinic_through_the_real_binaries(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let clinic = Clinic::start(backend, dir.path()).await;
+    let (flag, base) = (&clinic.flag, clinic.base.clone());
+    let member_id = clinic.member("Ada");
+    let member_id = member_id.as_str();
+    let code = clinic.code(member_id);
+
+    // The phone: enrol, log a session, sync it up.
+    let phone = dir.path().join("phone");
+    alyze(&phone, &["enrol", "--server", &base, "--code", &code]);
+    log_sauna(&phone, "2026-03-04 18:00");
     let report: Value = serde_json::from_str(&alyze(&phone, &["sync", "--json"])).unwrap();
     assert!(report["pushed"].as_u64().unwrap() >= 1, "{report}");
     assert_eq!(report["rejected"], 0, "{report}");
@@ -218,7 +266,7 @@ async fn a_phone_syncs_with_the_clinic_through_the_real_binaries(backend: Backen
 
     // The database restored from a backup: a new epoch (set while the server runs), and the
     // phone's next sync starts over, re-pushing what it wrote (the server has it: duplicates).
-    let epoch = admin(&flag, &["new-epoch"]);
+    let epoch = admin(flag, &["new-epoch"]);
     assert_eq!(epoch["epoch"].as_str().unwrap().len(), 32);
     let report: Value = serde_json::from_str(&alyze(&phone, &["sync", "--json"])).unwrap();
     assert_eq!(report["resynced"], true, "{report}");
@@ -230,8 +278,104 @@ async fn a_phone_syncs_with_the_clinic_through_the_real_binaries(backend: Backen
     assert_eq!(shown, expected);
 
     // Nothing is old enough to purge.
-    let purged = admin(&flag, &["purge-tombstones"]);
+    let purged = admin(flag, &["purge-tombstones"]);
     assert_eq!(purged, json!({"members": 0, "tombstones": 0}));
 }
 
-on_both_backends!(a_phone_syncs_with_the_clinic_through_the_real_binaries);
+/// The collections of everything the server holds for the member whose access token is `token`.
+async fn collections_held(base: &str, token: &str) -> Vec<String> {
+    let page: Value = reqwest::Client::new()
+        .post(format!("{base}/v1/sync/pull"))
+        .bearer_auth(token)
+        .json(&json!({"epoch": null, "cursor": null, "limit": 500}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["more"], false, "{page}");
+    page["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["deleted"] == false)
+        .map(|c| c["collection"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The access token saved in the phone's `credentials.json`.
+fn saved_token(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("credentials.json")).unwrap();
+    let saved: Value = serde_json::from_str(&text).unwrap();
+    saved["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn a_second_member_on_the_same_device_sees_and_sends_nothing_of_the_first(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let clinic = Clinic::start(backend, dir.path()).await;
+    let base = clinic.base.clone();
+    let (ada, bo) = (clinic.member("Ada"), clinic.member("Bo"));
+    let phone = dir.path().join("phone");
+    alyze(
+        &phone,
+        &["enrol", "--server", &base, "--code", &clinic.code(&ada)],
+    );
+    log_sauna(&phone, "2026-03-04 18:00");
+    alyze(&phone, &["sync"]);
+    let ada_token = saved_token(&phone);
+
+    // Bo enrols on Ada's device without signing her out: the sync refuses before sending.
+    alyze(
+        &phone,
+        &[
+            "enrol",
+            "--replace",
+            "--server",
+            &base,
+            "--code",
+            &clinic.code(&bo),
+        ],
+    );
+    log_sauna(&phone, "2026-03-05 18:00");
+    let refused = alyze_fails(&phone, &["sync"]);
+    assert!(refused.contains("another member"), "{refused}");
+    let bo_token = saved_token(&phone);
+    assert!(
+        !collections_held(&base, &bo_token)
+            .await
+            .contains(&"recovery_session".to_owned())
+    );
+
+    // Signing out is refused while a change waits, then erases everything when told to.
+    let refused = alyze_fails(&phone, &["sign-out"]);
+    assert!(refused.contains("have not reached the clinic"), "{refused}");
+    let out = alyze(&phone, &["sign-out", "--discard-unsynced"]);
+    assert!(out.contains("Signed out"), "{out}");
+    assert!(!phone.join("credentials.json").exists());
+    let refused = alyze_fails(&phone, &["sync"]);
+    assert!(refused.contains("not enrolled"), "{refused}");
+
+    // Bo enrols on the erased device: nothing of Ada's goes up or stays in view.
+    alyze(
+        &phone,
+        &["enrol", "--server", &base, "--code", &clinic.code(&bo)],
+    );
+    let report: Value = serde_json::from_str(&alyze(&phone, &["sync", "--json"])).unwrap();
+    assert_eq!(report["rejected"], 0, "{report}");
+    let bo_token = saved_token(&phone);
+    let held = collections_held(&base, &bo_token).await;
+    assert!(!held.contains(&"recovery_session".to_owned()), "{held:?}");
+    // Ada's session is still hers on the server.
+    let held = collections_held(&base, &ada_token).await;
+    assert_eq!(
+        held.iter().filter(|c| *c == "recovery_session").count(),
+        1,
+        "{held:?}"
+    );
+}
+
+on_both_backends!(
+    a_phone_syncs_with_the_clinic_through_the_real_binaries,
+    a_second_member_on_the_same_device_sees_and_sends_nothing_of_the_first,
+);

@@ -189,6 +189,47 @@ impl Store {
         Ok(())
     }
 
+    /// Erases everything the store holds, for a sign-out: every table emptied in one transaction
+    /// (a crash leaves all of it or none of it), with SQLite's `secure_delete` on so the freed
+    /// pages are overwritten with zeros rather than left holding health data, and the log
+    /// checkpointed and truncated so no copy stays in it either. The store is then as new: the
+    /// next member's first sync binds it to them.
+    pub fn erase(&mut self) -> Result<()> {
+        let fail = |e: rusqlite::Error| StoreError::sqlite("erasing the store", &e);
+        self.conn
+            .pragma_update(None, "secure_delete", true)
+            .map_err(fail)?;
+        let tx = self.write_transaction()?;
+        // Foreign keys are checked at the commit, when every table is empty, whatever the order.
+        tx.pragma_update(None, "defer_foreign_keys", true)
+            .map_err(fail)?;
+        let tables: Vec<String> = tx
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .and_then(|mut statement| {
+                statement
+                    .query_map([], |row| row.get(0))?
+                    .collect::<rusqlite::Result<_>>()
+            })
+            .map_err(fail)?;
+        for table in &tables {
+            tx.execute(&format!("DELETE FROM \"{table}\""), [])
+                .map_err(fail)?;
+        }
+        // The one row the schema keeps (version 8), as a new store has it.
+        tx.execute("INSERT INTO sync_state (id, sample_mark) VALUES (1, 0)", [])
+            .and_then(|_| tx.commit())
+            .map_err(fail)?;
+        self.priorities.borrow_mut().clear();
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(fail)?;
+        self.conn
+            .pragma_update(None, "secure_delete", false)
+            .map_err(fail)
+    }
+
     /// Applies the connection settings (module doc) and migrates.
     fn with_connection(mut conn: Connection, journal_mode: &str) -> Result<Self> {
         conn.busy_timeout(BUSY_TIMEOUT)

@@ -286,6 +286,24 @@ impl Store {
         Ok(())
     }
 
+    /// Binds this store's sync to `member_id` on its first sync, or checks that it is bound to
+    /// that member already; `false` (and nothing changed) when it holds another member's data.
+    pub fn bind_sync_member(&mut self, member_id: &str) -> Result<bool> {
+        let tx = self.write_transaction()?;
+        let bound: Option<String> = tx
+            .query_row("SELECT member_id FROM sync_state", [], |row| row.get(0))
+            .map_err(|e| StoreError::sqlite("reading the synced member", &e))?;
+        match bound {
+            Some(bound) => Ok(bound == member_id),
+            None => {
+                tx.execute("UPDATE sync_state SET member_id = ?1", [member_id])
+                    .and_then(|_| tx.commit())
+                    .map_err(|e| StoreError::sqlite("binding the synced member", &e))?;
+                Ok(true)
+            }
+        }
+    }
+
     /// Starts sync over after the server asked for a resync (a restore, a new epoch, a cursor past
     /// the tombstone retention): the pull position is forgotten and every record written here is
     /// queued again (the server answers `duplicate` for what it still has). The outbox stays: its

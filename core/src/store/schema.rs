@@ -145,6 +145,13 @@
 //! `sync_server_version`: the server's version of each member-edited record (check-ins) as last
 //! seen in a push's answer or a pull, sent as the `base_version` of the next edit so the server can
 //! tell an edit made on its current version from a stale one (`docs/sync.md`, "Push").
+//!
+//! # Schema version 11
+//!
+//! `sync_state.member_id`: the clinic member whose data this store holds, bound by the first sync.
+//! A sync with another member's credentials is refused before anything is sent, so a device that
+//! changes hands without signing out (which erases the store) cannot send one member's data to
+//! another's account, or mix theirs in.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction};
@@ -153,7 +160,7 @@ use super::error::{Result, StoreError};
 use super::quantity::key_of_text_id;
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -499,6 +506,9 @@ CREATE TABLE sync_server_version (
     PRIMARY KEY (collection, id)
 ) STRICT, WITHOUT ROWID;
 ";
+
+/// Version 10 to 11: the member a store's sync is bound to (module doc, "Schema version 11").
+const V11: &str = "ALTER TABLE sync_state ADD COLUMN member_id TEXT;";
 
 /// Registers `alyze_quantity_key(id TEXT, from_platform INTEGER) -> BLOB` on `conn`, the key a
 /// quantity sample stored under text id `id` has from schema version 3 on

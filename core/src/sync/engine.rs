@@ -98,11 +98,16 @@ pub async fn sync(
     derived: Option<&DerivedDays>,
     progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<SyncReport, SyncError> {
+    let enrolled = credentials.load()?.ok_or(SyncError::NotEnrolled)?;
+    // Before anything is queued or sent: one member's data never goes to another's account.
+    if !lock(store).bind_sync_member(&enrolled.member_id)? {
+        return Err(SyncError::OtherMember);
+    }
     if let Some(days) = derived {
         queue_derived(&mut lock(store), days, settings.derived_days)?;
     }
     let mut session = Session {
-        credentials: credentials.load()?.ok_or(SyncError::NotEnrolled)?,
+        credentials: enrolled,
         keeper: credentials,
         client,
         settings,

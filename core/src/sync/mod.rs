@@ -42,6 +42,13 @@ pub enum SyncError {
     /// enrol again.
     #[error("the clinic server signed this device out: enrol again with a new code")]
     SignedOut,
+    /// The store holds another member's data than the credentials are for: a device that changed
+    /// hands without signing out. Nothing was sent.
+    #[error(
+        "this device's data belongs to another member than the one enrolled: sign out (which \
+         erases this device's data) before syncing as a new member"
+    )]
+    OtherMember,
     /// The server URL is not an `http(s)://host` URL.
     #[error("the server URL must be http:// or https:// followed by a host")]
     InvalidUrl,

@@ -445,3 +445,47 @@ proptest! {
         prop_assert_eq!(server_live, live);
     }
 }
+
+#[test]
+fn a_store_syncs_for_one_member_until_it_is_erased() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("alyze.db");
+    let mut store = Store::open(&path).expect("opens");
+    assert!(store.bind_sync_member("ada").expect("binds"));
+    assert!(store.bind_sync_member("ada").expect("checks"));
+    let mut sample = heart_rate("A", 61.0, 0);
+    sample.source = Arc::new(Source::named("Zebra Watch 7731"));
+    store
+        .ingest_quantities("healthkit:heart_rate", &[sample], &[], Some(b"anchor"))
+        .expect("ingests");
+    store.save_pull_position("epoch-1", 42).expect("saves");
+    assert!(!store.bind_sync_member("bo").expect("checks"));
+    assert_eq!(store.sync_backlog().expect("counts"), 1);
+
+    store.erase().expect("erases");
+    assert_eq!(store.sync_backlog().expect("counts"), 0);
+    assert!(store.sync_ops(10).expect("ops").is_empty());
+    let position = store.pull_position().expect("reads");
+    assert_eq!((position.epoch, position.cursor), (None, None));
+    assert!(
+        store
+            .anchor("healthkit:heart_rate")
+            .expect("reads")
+            .is_none()
+    );
+    let (from, to) = (ts(-86_400).utc(), ts(86_400).utc());
+    assert!(
+        store
+            .quantities(QuantityKind::HeartRate, from, to)
+            .expect("reads")
+            .is_empty()
+    );
+    assert!(store.bind_sync_member("bo").expect("binds the next member"));
+    // Gone from the file too, not only from the tables: no byte of it keeps the source's name.
+    drop(store);
+    let bytes = std::fs::read(&path).expect("reads the file");
+    assert!(
+        !bytes.windows(10).any(|w| w == b"Zebra Watc"),
+        "the source's name survived"
+    );
+}

@@ -12,6 +12,8 @@ import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
@@ -20,8 +22,11 @@ import uniffi.alyze.AlyzeException
 import uniffi.alyze.AlyzeStore
 import uniffi.alyze.CredentialKeeper
 import uniffi.alyze.Credentials
+import uniffi.alyze.FfiQuantitySample
 import uniffi.alyze.MemberProfile
+import uniffi.alyze.QuantityKind
 import uniffi.alyze.Sex
+import uniffi.alyze.Source
 import uniffi.alyze.SyncListener
 import uniffi.alyze.defaultReadinessSettings
 
@@ -68,6 +73,22 @@ class SyncBindingsTest {
             }
             assertTrue(!error.reason.contains("SECRET"), error.reason)
             assertTrue(keeper.saved == null)
+        }
+    }
+
+    @Test
+    fun `signing out erases what the store holds and what waits to be sent`() {
+        store().use { store ->
+            val watch = Source("Pixel Watch", "com.google.android.apps.fitness", null, null)
+            val sample = FfiQuantitySample(QuantityKind.HEART_RATE, 61.0, 1_795_824_000_000L, 3600, 1_795_824_000_000L, 3600, null, 0u, "hc-1")
+            val ingest = { store.ingestQuantities("health_connect:heart_rate", listOf(watch), emptyList(), listOf(sample), emptyList(), "token".toByteArray()) }
+            assertEquals(1u, ingest().inserted)
+            assertEquals(1uL, store.syncBacklog())
+            store.signOut()
+            assertEquals(0uL, store.syncBacklog())
+            assertNull(store.anchor("health_connect:heart_rate"))
+            // The sample is gone: the same batch again is new, not a duplicate.
+            assertEquals(1u, ingest().inserted)
         }
     }
 
