@@ -25,7 +25,14 @@
 //!   phones resync and push again what the restore lost, and another device gets it back;
 //! - a record the clinic deletes and enters again reaches the phone again;
 //! - a phone away past the tombstone retention (`purge-tombstones --retention-days 0`) resyncs
-//!   and drops what was deleted meanwhile.
+//!   and drops what was deleted meanwhile;
+//! - a two-phone edit of one check-in: the stale edit is a conflict kept in the history;
+//! - a phone whose clock is behind (an expired token taken for a good one) or ahead (a good one
+//!   taken for expired), dating its samples a year ahead, converges;
+//! - a year of backlog (8,760 hourly samples and 365 sessions) goes up in full batches of 500
+//!   and down to a second phone in pages of 97.
+//!
+//! The second member on one device is in `sync_cli.rs` (it needs the command line's sign-out).
 //!
 //! Two of these found bugs, fixed since: a record held as a tombstone on a phone was not revived by
 //! a pulled live change (the store now lets a pull bring a tombstone back; a platform's deletion
@@ -57,8 +64,8 @@ use alyze_core::health::{
 use alyze_core::store::{Store, quantity_id, record_id};
 use alyze_core::sync::wire::{Change, PullRequest, PullResponse};
 use alyze_core::sync::{
-    CredentialError, CredentialStore, Credentials, ServerClient, SyncError, SyncReport,
-    SyncSettings, sync,
+    CredentialError, CredentialStore, Credentials, ServerClient, SyncError, SyncProgress,
+    SyncReport, SyncSettings, sync,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use common::postgres::TestDatabase;
@@ -1872,6 +1879,85 @@ async fn a_phone_with_a_wrong_clock_converges(backend: Backend) {
     assert_server_holds(&storage, &server.url(), &member, &phone.samples(), &[]).await;
 }
 
+// ---------------------------------------------------------------------------------------------
+// 3d. A year of backlog
+
+/// A phone that was never synced holds a year: a heart rate every hour and a sauna a day. The
+/// first sync sends it all in batches of at most `batch_ops` and the member's second phone gets it
+/// all in pages of an odd size; the server's cursor only goes up.
+async fn a_year_of_backlog_goes_up_and_down_in_pages(backend: Backend) {
+    let storage = Storage::new(backend).await;
+    let clinic = storage.clinic();
+    let member = storage.member(&clinic, "Ada");
+    let server = Server::start(&storage);
+    let settings = SyncSettings {
+        batch_ops: 500,
+        pull_limit: 97,
+        ..quick_settings()
+    };
+    let code = storage.code(&member);
+    let mut phone = Phone::enrol("phone", &server.url(), &code, settings.clone()).await;
+    let hours = 365 * 24;
+    let year: Vec<QuantitySample> = (0..hours)
+        .map(|i| {
+            let mut sample = heart_rate("ada", i);
+            let hour = i64::try_from(i).unwrap() * 60;
+            (sample.start, sample.end) = (at(hour), at(hour));
+            sample
+        })
+        .collect();
+    phone.write_samples(&year);
+    let saunas: Vec<RecoverySession> = (0..365).map(sauna).collect();
+    phone.write_sessions(&saunas);
+    assert_eq!(phone.backlog(), u64::try_from(hours + 365).unwrap());
+
+    let mut batches = Vec::new();
+    let report = sync(
+        &phone.store,
+        &phone.client,
+        &mut phone.keychain,
+        &phone.settings,
+        None,
+        &mut |progress| {
+            if let SyncProgress::Pushed { done, .. } = progress {
+                batches.push(done);
+            }
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        report.pushed,
+        u64::try_from(hours + 365).unwrap(),
+        "{report:?}"
+    );
+    // Every batch full but the last: 9,125 changes in 19 batches of at most 500.
+    let sizes: Vec<u64> = batches
+        .iter()
+        .scan(0, |before, &done| {
+            let size = done - *before;
+            *before = done;
+            Some(size)
+        })
+        .collect();
+    assert_eq!(sizes.len(), 19, "{sizes:?}");
+    assert!(sizes[..18].iter().all(|&n| n == 500), "{sizes:?}");
+    assert_eq!(phone.backlog(), 0);
+
+    let code = storage.code(&member);
+    let mut other = Phone::enrol("other", &server.url(), &code, settings).await;
+    let report = other.sync_to_the_end().await;
+    assert_eq!(
+        report.pulled,
+        u64::try_from(hours + 365).unwrap(),
+        "{report:?}"
+    );
+    assert_same_samples(&other.samples(), &phone.samples());
+    assert_eq!(other.sessions(), phone.sessions());
+    assert_eq!(other.samples().len(), hours);
+    assert_server_holds(&storage, &server.url(), &member, &year, &saunas).await;
+}
+
 on_both_backends!(
     sigkill_during_uploads_from_several_phones,
     devices_of_one_member_converge_while_writing_at_once,
@@ -1885,4 +1971,5 @@ on_both_backends!(
     a_phone_away_past_tombstone_retention_converges,
     a_stale_check_in_edit_is_kept_as_a_conflict_and_the_phones_converge,
     a_phone_with_a_wrong_clock_converges,
+    a_year_of_backlog_goes_up_and_down_in_pages,
 );

@@ -794,7 +794,29 @@ async fn openapi_describes_the_sync_and_clinic_write_endpoints(backend: Backend)
     }
 }
 
+/// A phone older than the server: its ops lack fields added since (`base_version`), and requests
+/// carry fields the server does not know; both are read as the phone meant them.
+async fn an_older_phone_is_understood(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
+    let clinic = s.clinic("North").await;
+    let ada = phone(&s, &clinic, "Ada").await;
+    let old_op = json!({"op_id": "op-1", "collection": "recovery_session", "id": "r1",
+                        "deleted": false, "body": session(15), "client_build": 3});
+    let results = push(&s, &ada.token, vec![old_op.clone()]).await;
+    assert_eq!(statuses(&results), ["applied"]);
+    // The same op again, now with the field a newer phone sends: the same payload.
+    let mut new_op = old_op;
+    new_op["base_version"] = Value::Null;
+    assert_eq!(
+        statuses(&push(&s, &ada.token, vec![new_op]).await),
+        ["duplicate"]
+    );
+    let page = pull(&s, &ada.token, Value::Null, Value::Null, 10).await;
+    assert_eq!(page["changes"].as_array().unwrap().len(), 1, "{page}");
+}
+
 on_both_backends!(
+    an_older_phone_is_understood,
     push_answers_each_op_in_order_and_retries_are_duplicates,
     push_and_pull_are_for_member_tokens_only,
     a_stale_check_in_is_kept_as_a_conflict,

@@ -183,3 +183,45 @@ impl std::fmt::Debug for TokenPair {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Phones update when their members do, so the server meets older phones, and a phone meets a
+    /// server newer than itself: each side reads what the other leaves out and ignores what it
+    /// adds. (The core's pull counts a change of a collection it does not know as unreadable
+    /// and goes on: `apply::tests`.)
+    #[test]
+    fn an_older_phone_and_a_newer_server_understand_each_other() {
+        // A push from before check-ins carried a base version.
+        let old_push: PushRequest = serde_json::from_str(
+            r#"{"ops": [{"op_id": "o1", "collection": "recovery_session", "id": "r1",
+                         "deleted": false, "body": {"modality": "sauna"}}]}"#,
+        )
+        .expect("an old push parses");
+        assert_eq!(old_push.ops[0].base_version, None);
+
+        // Answers of a newer server, with fields this phone has never heard of.
+        let answer: PushResponse = serde_json::from_str(
+            r#"{"results": [{"op_id": "o1", "status": "applied", "version": 1, "seq": 7,
+                             "server_time": 1}], "throttle_ms": 0}"#,
+        )
+        .expect("a newer push answer parses");
+        assert_eq!(answer.results[0].status, OpStatus::Applied);
+        let page: PullResponse = serde_json::from_str(
+            r#"{"epoch": "e", "cursor": 7, "more": false, "retention_days": 30,
+                "changes": [{"seq": 7, "collection": "sleep_score", "id": "x", "version": 1,
+                             "deleted": false, "origin_device": null, "body": {"v": 2},
+                             "schema": 2}]}"#,
+        )
+        .expect("a newer pull page parses");
+        assert_eq!((page.cursor, page.changes[0].seq), (Some(7), 7));
+        // An error body with more than this phone reads.
+        let error: ErrorBody = serde_json::from_str(
+            r#"{"error": "resync_required", "message": "m", "epoch": "e2", "hint": "x"}"#,
+        )
+        .expect("a newer error parses");
+        assert_eq!(error.epoch.as_deref(), Some("e2"));
+    }
+}
