@@ -6,12 +6,13 @@
 use std::sync::Arc;
 
 use alyze_core::health::{SleepSegment, SleepSession, SleepStage};
+use alyze_core::platform::{health_connect, healthkit};
 use alyze_core::store::SkipReason;
 
 use crate::samples::{IntoCore, Shared, timestamp};
 
-/// A stage of sleep (HealthKit and Health Connect codes are mapped onto these by the shell, with
-/// the tables of the core's `platform` module).
+/// A stage of sleep. The shells map the platforms' codes onto these with
+/// [`health_connect_sleep_stage`] and [`healthkit_sleep_stage`], the core's tables.
 #[uniffi::remote(Enum)]
 pub enum SleepStage {
     /// In bed, sleep or wake not told apart.
@@ -96,10 +97,36 @@ impl IntoCore for FfiSleepSession {
     }
 }
 
+/// The stage of a Health Connect `SleepSessionRecord.Stage.stage` (`STAGE_TYPE_*`); an unknown
+/// code is `Unknown` (core `platform::health_connect::SLEEP_STAGES`).
+#[uniffi::export]
+pub fn health_connect_sleep_stage(stage_type: i32) -> SleepStage {
+    health_connect::sleep_stage(stage_type)
+}
+
+/// The stage of a HealthKit `HKCategoryValueSleepAnalysis` raw value; an unknown value is
+/// `Unknown` (core `platform::healthkit`).
+#[uniffi::export]
+pub fn healthkit_sleep_stage(value: i64) -> SleepStage {
+    healthkit::sleep_stage_from_value(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::samples::tests::shared;
+
+    #[test]
+    fn platform_codes_map_through_the_core_tables() {
+        // Health Connect: 4 light, 5 deep, 6 REM, 7 awake in bed; HealthKit: 3 core, 4 deep.
+        assert_eq!(health_connect_sleep_stage(4), SleepStage::Light);
+        assert_eq!(health_connect_sleep_stage(5), SleepStage::Deep);
+        assert_eq!(health_connect_sleep_stage(7), SleepStage::Awake);
+        assert_eq!(health_connect_sleep_stage(99), SleepStage::Unknown);
+        assert_eq!(healthkit_sleep_stage(3), SleepStage::Light);
+        assert_eq!(healthkit_sleep_stage(4), SleepStage::Deep);
+        assert_eq!(healthkit_sleep_stage(-1), SleepStage::Unknown);
+    }
 
     #[test]
     fn a_session_keeps_its_segments_and_their_offsets() {

@@ -20,28 +20,13 @@ import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
 import uniffi.alyze.AlyzeException
 import uniffi.alyze.AlyzeStore
-import uniffi.alyze.CredentialKeeper
 import uniffi.alyze.Credentials
 import uniffi.alyze.FfiQuantitySample
 import uniffi.alyze.MemberProfile
 import uniffi.alyze.QuantityKind
 import uniffi.alyze.Sex
 import uniffi.alyze.Source
-import uniffi.alyze.SyncListener
 import uniffi.alyze.defaultReadinessSettings
-
-/** What the Android shell keeps in Keystore-encrypted storage; here, memory. */
-private class MemoryKeeper(var saved: Credentials? = null) : CredentialKeeper {
-    override fun load(): Credentials? = saved
-    override fun save(credentials: Credentials) {
-        saved = credentials
-    }
-}
-
-private object Silent : SyncListener {
-    override fun onPushed(pushed: ULong, remaining: ULong) {}
-    override fun onPulled(pulled: ULong) {}
-}
 
 class SyncBindingsTest {
     @TempDir
