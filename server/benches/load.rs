@@ -14,14 +14,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use alyze_core::sync::wire::{PullRequest, PullResponse, PushOp, PushRequest, PushResponse};
 use serde_json::{Value, json};
+
+#[path = "../tests/common/binary.rs"]
+mod binary;
+
+use binary::Running;
 
 const BIN: &str = env!("CARGO_BIN_EXE_alyze-server");
 
@@ -97,16 +101,6 @@ async fn create_database(admin_url: &str) -> String {
     url.to_string()
 }
 
-/// Stops the server even when the bench panics.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn admin(storage: &[String], args: &[&str]) -> Value {
     let out = Command::new(BIN)
         .args(storage)
@@ -145,21 +139,10 @@ async fn run_backend(storage: &[String], connections: usize, run: Duration) -> S
         })
         .collect();
 
-    let mut child = Command::new(BIN)
-        .args(storage)
-        .args(["--listen", "127.0.0.1:0", "--json"])
-        .args(["--auth-rate-burst", "100000"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let _server = Server(child);
-    let listening: Value = serde_json::from_str(&first).unwrap();
-    let base = format!("http://{}", listening["listening"].as_str().unwrap());
+    let mut command = Command::new(BIN);
+    command.args(storage).args(["--auth-rate-burst", "100000"]);
+    let server = Running::start(command);
+    let base = server.url.clone();
 
     let mut tokens = Vec::new();
     for code in &codes {

@@ -9,9 +9,10 @@
 mod common;
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
+use std::process::{Command, Stdio};
 
+use common::binary::Running;
 use common::postgres::TestDatabase;
 use common::{Backend, on_both_backends};
 use reqwest::StatusCode;
@@ -91,16 +92,6 @@ fn admin(storage: &Storage, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// Stops the server even when an assertion fails first.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 async fn admin_subcommands_then_serve_enrol_and_stop(backend: Backend) {
     let data = Storage::new(backend).await;
 
@@ -157,21 +148,10 @@ async fn admin_subcommands_then_serve_enrol_and_stop(backend: Backend) {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("member "));
 
-    let mut child = data
-        .command()
-        .args(["--listen", "127.0.0.1:0", "--json"])
-        .args(CHEAP_ARGON2)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
-    let server = Server(child);
-    let listening: Value = serde_json::from_str(&first_line).unwrap();
-    let base = format!("http://{}", listening["listening"].as_str().unwrap());
+    let mut command = data.command();
+    command.args(CHEAP_ARGON2);
+    let server = Running::start(command);
+    let base = server.url.clone();
 
     let http = reqwest::Client::new();
     let enrolled: Value = http
@@ -225,7 +205,7 @@ async fn admin_subcommands_then_serve_enrol_and_stop(backend: Backend) {
 
     // SIGTERM: a graceful stop with exit status 0.
     let mut server = server;
-    let pid = server.0.id().to_string();
+    let pid = server.child.id().to_string();
     assert!(
         Command::new("kill")
             .args(["-TERM", &pid])
@@ -233,7 +213,7 @@ async fn admin_subcommands_then_serve_enrol_and_stop(backend: Backend) {
             .unwrap()
             .success()
     );
-    let status = server.0.wait().unwrap();
+    let status = server.child.wait().unwrap();
     assert!(status.success(), "{status}");
 }
 

@@ -15,10 +15,10 @@
 mod common;
 
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
+use common::binary::Running;
 use common::postgres::TestDatabase;
 use common::{Backend, on_both_backends};
 use reqwest::StatusCode;
@@ -45,16 +45,6 @@ fn cli_binary() -> PathBuf {
         path.display()
     );
     path
-}
-
-/// Stops the server even when an assertion fails first.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// The server binary with its storage flag.
@@ -117,7 +107,7 @@ struct Clinic {
     flag: [OsString; 2],
     id: String,
     base: String,
-    _server: Server,
+    _server: Running,
     _database: Option<TestDatabase>,
 }
 
@@ -148,24 +138,13 @@ impl Clinic {
                 "clinician",
             ],
         );
-        let mut child = server(&flag)
-            .args(["--listen", "127.0.0.1:0", "--json"])
-            .args(CHEAP_ARGON2)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut first_line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first_line)
-            .unwrap();
-        let server = Server(child);
-        let listening: Value = serde_json::from_str(&first_line).unwrap();
-        let base = format!("http://{}", listening["listening"].as_str().unwrap());
+        let mut command = server(&flag);
+        command.args(CHEAP_ARGON2);
+        let server = Running::start(command);
         Self {
             flag,
             id,
-            base,
+            base: server.url.clone(),
             _server: server,
             _database: database,
         }

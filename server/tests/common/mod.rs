@@ -11,6 +11,7 @@
 #![allow(unused_macros, unused_imports)] // Likewise for the macro.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod binary;
 pub mod postgres;
 
 use std::time::Duration;
