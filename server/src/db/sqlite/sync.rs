@@ -750,16 +750,29 @@ mod tests {
         (queued, answered)
     }
 
-    #[test]
-    fn a_failing_push_fails_alone_and_the_rest_of_its_group_is_committed() {
+    /// A migrated database in memory with one clinic and `members`.
+    fn database(members: &[&str]) -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
         super::super::migrations::migrate(&mut conn).unwrap();
-        conn.execute_batch(
-            "INSERT INTO clinics (id, name, created_at) VALUES ('c1', 'North', 0);
-             INSERT INTO members (id, clinic_id, display_name, created_at)
-             VALUES ('m1', 'c1', 'Ada', 0), ('m2', 'c1', 'Bo', 0);",
+        conn.execute(
+            "INSERT INTO clinics (id, name, created_at) VALUES ('c1', 'North', 0)",
+            [],
         )
         .unwrap();
+        for member in members {
+            conn.execute(
+                "INSERT INTO members (id, clinic_id, display_name, created_at)
+                 VALUES (?1, 'c1', ?1, 0)",
+                [member],
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn a_failing_push_fails_alone_and_the_rest_of_its_group_is_committed() {
+        let mut conn = database(&["m1", "m2"]);
         // The middle push names a member that does not exist: its reads find no counter.
         let (first, first_answer) = push_of("m1", "op-1");
         let (failing, failing_answer) = push_of("gone", "op-2");
@@ -790,14 +803,7 @@ mod tests {
 
     #[test]
     fn pushes_of_one_member_in_one_group_apply_in_order() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        super::super::migrations::migrate(&mut conn).unwrap();
-        conn.execute_batch(
-            "INSERT INTO clinics (id, name, created_at) VALUES ('c1', 'North', 0);
-             INSERT INTO members (id, clinic_id, display_name, created_at)
-             VALUES ('m1', 'c1', 'Ada', 0);",
-        )
-        .unwrap();
+        let mut conn = database(&["m1"]);
         let (first, first_answer) = push_of("m1", "op-1");
         // The same op again in the same group (a retry racing its original): applied once.
         let (again, again_answer) = push_of("m1", "op-1");
