@@ -58,7 +58,7 @@ class HealthConnectIngest(private val store: AlyzeStore, private val offsetAt: (
             )
         }
         return store.ingestSleepSessions(
-            HealthConnectStreams.SLEEP, sources.list, emptyList(), sessions, page.deletedIds, page.nextToken.encodeToByteArray(),
+            HealthConnectStreams.SLEEP, sources.list, emptyList(), sessions, page.deletedIds, page.nextToken?.encodeToByteArray(),
         )
     }
 
@@ -76,7 +76,7 @@ class HealthConnectIngest(private val store: AlyzeStore, private val offsetAt: (
             val offset = r.offsetS ?: offsetAt(r.timeMs)
             FfiQuantitySample(kind, r.value, r.timeMs, offset, r.timeMs, offset, null, sources.of(r.origin), r.id)
         }
-        return store.ingestQuantities(stream, sources.list, emptyList(), samples, page.deletedIds, page.nextToken.encodeToByteArray())
+        return store.ingestQuantities(stream, sources.list, emptyList(), samples, page.deletedIds, page.nextToken?.encodeToByteArray())
     }
 
     /** The writers of one call, each listed once; records name theirs by position. */

@@ -1,0 +1,5 @@
+// Plugins are declared once here and applied by the modules.
+plugins {
+    alias(libs.plugins.android.library) apply false
+    alias(libs.plugins.kotlin.android) apply false
+}
