@@ -12,8 +12,9 @@ android {
     compileSdk = 35
 
     defaultConfig {
-        // Health Connect's Jetpack client needs API 26 at least.
-        minSdk = 28
+        // Health Connect's Jetpack client needs API 26; a reminder's alarm is told apart by its id
+        // (`Intent.setIdentifier`), which is API 29.
+        minSdk = 29
         consumerProguardFiles("consumer-rules.pro")
     }
 
