@@ -52,3 +52,35 @@ def test_enrolment_errors_name_the_url_and_never_the_code(tmp_path):
         asyncio.run(store.enrol(f"http://127.0.0.1:{free_port()}", "SECRET-CODE", "test", keeper))
     assert "SECRET" not in str(error.value)
     assert keeper.saved is None
+
+
+def test_signing_out_erases_the_store_and_what_waits_to_be_sent(tmp_path):
+    store = alyze.AlyzeStore.open(str(tmp_path / "alyze.db"))
+    watch = alyze.Source(name="Watch", bundle_id=None, version=None, device=None)
+    sample = alyze.FfiQuantitySample(
+        kind=alyze.QuantityKind.RESTING_HEART_RATE, value=52.0,
+        start_ms=1_795_824_000_000, start_offset_s=3600,
+        end_ms=1_795_824_000_000, end_offset_s=3600,
+        zone=None, source=0, platform_id="rhr-1",
+    )
+
+    def ingest():
+        return store.ingest_quantities("health_connect:resting_heart_rate", [watch], [], [sample], [], b"token")
+
+    assert ingest().inserted == 1
+    assert store.sync_backlog() == 1
+    store.sign_out()
+    assert store.sync_backlog() == 0
+    assert store.anchor("health_connect:resting_heart_rate") is None
+    # Gone, not hidden: the same batch is new again.
+    assert ingest().inserted == 1
+
+
+def test_platform_sleep_stages_map_through_the_core():
+    # Health Connect STAGE_TYPE_*: 5 deep, 6 REM, 3 out of bed; HealthKit: 5 REM, 2 awake.
+    assert alyze.health_connect_sleep_stage(5) == alyze.SleepStage.DEEP
+    assert alyze.health_connect_sleep_stage(6) == alyze.SleepStage.REM
+    assert alyze.health_connect_sleep_stage(3) == alyze.SleepStage.OUT_OF_BED
+    assert alyze.healthkit_sleep_stage(5) == alyze.SleepStage.REM
+    assert alyze.healthkit_sleep_stage(2) == alyze.SleepStage.AWAKE
+    assert alyze.health_connect_sleep_stage(42) == alyze.SleepStage.UNKNOWN
