@@ -13,7 +13,7 @@ use alyze_core::apple_export::{Flow, import_export};
 use alyze_core::health::{HeartbeatSeries, SleepSession, Source, Workout};
 use alyze_core::store::{Record, Store};
 use alyze_core::summary::{SummarySettings, daily_summaries};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate};
 
 use crate::AlyzeError;
 use crate::heartbeat::FfiHeartbeatSeries;
@@ -162,6 +162,47 @@ impl AlyzeStore {
         Ok(days.into_iter().map(Into::into).collect())
     }
 
+    /// Ends a full re-read of `stream` (a Health Connect changes token that expired, a HealthKit
+    /// anchor lost): its live records of `content` whose start lies in `[from_ms, to_ms)` and whose
+    /// platform id is not in `seen_ids`, every id the re-read delivered, become tombstones (they
+    /// were deleted on the platform while the stream was not followed), and `anchor` is saved in
+    /// the same transaction. Read everything first with no anchor, then call this once: a re-read
+    /// cut short sweeps nothing and starts again. How many were swept.
+    pub fn sweep_stream(
+        &self,
+        content: StreamContent,
+        stream: String,
+        seen_ids: Vec<String>,
+        from_ms: i64,
+        to_ms: i64,
+        anchor: Option<Vec<u8>>,
+    ) -> Result<u64, AlyzeError> {
+        let instant = |name: &str, ms: i64| {
+            DateTime::from_timestamp_millis(ms).ok_or_else(|| AlyzeError::InvalidArgument {
+                name: name.to_owned(),
+                reason: "not a time the store can hold".to_owned(),
+            })
+        };
+        let (from, to) = (instant("from_ms", from_ms)?, instant("to_ms", to_ms)?);
+        let anchor = anchor.as_deref();
+        let mut store = self.lock();
+        let swept = match content {
+            StreamContent::Quantities => {
+                store.sweep_quantities(&stream, &seen_ids, from, to, anchor)?
+            }
+            StreamContent::SleepSessions => {
+                store.sweep::<SleepSession>(&stream, &seen_ids, from, to, anchor)?
+            }
+            StreamContent::Workouts => {
+                store.sweep::<Workout>(&stream, &seen_ids, from, to, anchor)?
+            }
+            StreamContent::HeartbeatSeries => {
+                store.sweep::<HeartbeatSeries>(&stream, &seen_ids, from, to, anchor)?
+            }
+        };
+        Ok(u64::try_from(swept).unwrap_or(u64::MAX))
+    }
+
     /// Imports the Apple Health export (`export.zip` or `export.xml`) at `path`, reporting
     /// progress to `listener`, which can cancel. Importing the same file again adds nothing new and
     /// finishes a cancelled import.
@@ -181,14 +222,27 @@ impl AlyzeStore {
     }
 }
 
+/// What a platform stream holds, for [`AlyzeStore::sweep_stream`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum StreamContent {
+    /// Quantity samples (`ingest_quantities`).
+    Quantities,
+    /// Sleep sessions (`ingest_sleep_sessions`).
+    SleepSessions,
+    /// Workouts (`ingest_workouts`).
+    Workouts,
+    /// Heartbeat series (`ingest_heartbeat_series`).
+    HeartbeatSeries,
+}
+
 impl AlyzeStore {
-    /// The store, also after a panic in another call: every write is one transaction that rolls
-    /// back when dropped unfinished, so a poisoned lock still guards a consistent database.
     /// The store's mutex, for a sync run that locks it one step at a time.
     pub(crate) fn store(&self) -> &Mutex<Store> {
         &self.store
     }
 
+    /// The store, also after a panic in another call: every write is one transaction that rolls
+    /// back when dropped unfinished, so a poisoned lock still guards a consistent database.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -311,3 +311,20 @@ def test_a_sample_naming_a_zone_past_the_list_is_skipped_by_position(store):
     assert report.inserted == 2
     assert [s.index for s in report.skipped] == [1]
     assert "zone" in report.skipped[0].reason
+
+
+def test_a_full_re_read_sweeps_what_it_no_longer_delivers(store):
+    stream = "health_connect:heart_rate"
+    store.ingest_quantities(stream, SOURCES, ZONES, [sample(i) for i in range(10)], [], b"old")
+    # The re-read: pages with no anchor, sample 3 gone meanwhile; then the sweep with the new one.
+    store.ingest_quantities(stream, SOURCES, ZONES, [sample(i) for i in range(10) if i != 3], [], None)
+    assert store.anchor(stream) == b"old"
+    seen = [f"HK-{i:05d}" for i in range(10) if i != 3]
+    assert store.sweep_stream(alyze.StreamContent.QUANTITIES, stream, seen, 0, BASE_MS + 86_400_000, b"new") == 1
+    assert store.anchor(stream) == b"new"
+    # A deletion is final: the sample's later delivery counts as a replay.
+    again = store.ingest_quantities(stream, SOURCES, ZONES, [sample(3)], [], None)
+    assert (again.inserted, again.duplicates) == (0, 1)
+    bad = pytest.raises(alyze.AlyzeError.InvalidArgument)
+    with bad:
+        store.sweep_stream(alyze.StreamContent.QUANTITIES, stream, seen, 0, 2**62, None)

@@ -152,6 +152,17 @@ class ShellDayTest {
             assertEquals(1u, deleted.deleted, "$deleted")
             assertEquals("hrv-token-2", ingest.changesToken(HealthConnectStreams.HRV_RMSSD))
 
+            // The sleep token expired: a full read (pages with no token) no longer has night 5,
+            // deleted meanwhile, and its end sweeps it and stores the new token.
+            val reread = nights.filter { it.id != "sleep-5" }
+            reread.chunked(16).forEach { page -> ingest.sleepSessions(HcChanges(page, emptyList(), null)) }
+            assertEquals("sleep-token-1", ingest.changesToken(HealthConnectStreams.SLEEP))
+            val swept = ingest.endFullRead(HealthConnectStreams.SLEEP, reread.map { it.id }, 0, at(TODAY, "12:00"), "sleep-token-9")
+            assertEquals(1uL, swept)
+            assertEquals("sleep-token-9", ingest.changesToken(HealthConnectStreams.SLEEP))
+            assertEquals(null, store.dailySummaries(morning(5).toString(), morning(5).toString()).single().sleep)
+            assertEquals(0uL, ingest.endFullRead(HealthConnectStreams.SLEEP, reread.map { it.id }, 0, at(TODAY, "12:00"), "sleep-token-9"))
+
             // The day's reminders on the scheduler; a strength session at 07:00 moves the plunge.
             store.setPrescriptionJson(prescription)
             val scheduler = FakeScheduler()

@@ -1,12 +1,12 @@
 // Health Connect read incrementally into the member's store: per record type, the changes since the
 // stored token (`getChanges`), page by page; the first time, or when the token expired (after 30
 // days unused), a full read (`readRecords`) under a token taken before it, so nothing written
-// meanwhile is missed. Each record is copied into the kit's plain values and handed to
+// meanwhile is missed, ended by a sweep of what the read no longer delivered (deleted while the
+// token was expired). Each record is copied into the kit's plain values and handed to
 // `HealthConnectIngest`, which stores the page and its token in one transaction. Everything after
 // the copy is in the kit and the core, and tested on a JVM.
 //
-// Not yet: a mark-and-sweep after a re-read (records deleted while the token was expired stay), and
-// `HeartRateRecord` series (see android/README.md).
+// Not yet: `HeartRateRecord` series (see android/README.md).
 package app.alyze.android
 
 import androidx.health.connect.client.HealthConnectClient
@@ -56,11 +56,11 @@ class HealthConnectReader(private val client: HealthConnectClient, private val i
         copy: (R) -> T,
         store: (HcChanges<T>) -> IngestReport,
     ) {
-        var token = ingest.changesToken(stream) ?: return fullRead(type, copy, store)
+        var token = ingest.changesToken(stream) ?: return fullRead(type, stream, copy, store)
         do {
             val response = client.getChanges(token)
             if (response.changesTokenExpired) {
-                return fullRead(type, copy, store)
+                return fullRead(type, stream, copy, store)
             }
             val upserted = response.changes
                 .filterIsInstance<UpsertionChange>()
@@ -73,18 +73,29 @@ class HealthConnectReader(private val client: HealthConnectClient, private val i
         } while (response.hasMore)
     }
 
-    /** Every record of [type], page by page; the token taken first is stored with the last page. */
-    private suspend fun <R : Record, T> fullRead(type: KClass<R>, copy: (R) -> T, store: (HcChanges<T>) -> IngestReport) {
+    /**
+     * Every record of [type], page by page with no token; then the sweep of what was not read,
+     * with the token taken before the read began.
+     */
+    private suspend fun <R : Record, T> fullRead(
+        type: KClass<R>,
+        stream: String,
+        copy: (R) -> T,
+        store: (HcChanges<T>) -> IngestReport,
+    ) {
         val token = client.getChangesToken(ChangesTokenRequest(recordTypes = setOf(type)))
+        val startedMs = System.currentTimeMillis()
+        val seen = mutableListOf<String>()
         var pageToken: String? = null
         do {
             val response = client.readRecords(
                 ReadRecordsRequest(type, TimeRangeFilter.after(Instant.EPOCH), pageToken = pageToken),
             )
+            seen += response.records.map { it.metadata.id }
+            store(HcChanges(response.records.map(copy), emptyList(), null))
             pageToken = response.pageToken
-            val last = pageToken == null
-            store(HcChanges(response.records.map(copy), emptyList(), if (last) token else null))
-        } while (!last)
+        } while (pageToken != null)
+        ingest.endFullRead(stream, seen, 0, startedMs, token)
     }
 
     private fun sleep(r: SleepSessionRecord) = HcSleepSession(

@@ -13,6 +13,7 @@ import uniffi.alyze.FfiSleepSession
 import uniffi.alyze.IngestReport
 import uniffi.alyze.QuantityKind
 import uniffi.alyze.Source
+import uniffi.alyze.StreamContent
 import uniffi.alyze.healthConnectSleepStage
 
 /** The store's stream of each record type the shell reads. */
@@ -29,6 +30,17 @@ object HealthConnectStreams {
 class HealthConnectIngest(private val store: AlyzeStore, private val offsetAt: (Long) -> Int) {
     /** The changes token to ask Health Connect from for [stream]; null before the first read. */
     fun changesToken(stream: String): String? = store.anchor(stream)?.decodeToString()
+
+    /**
+     * Ends a full read of [stream] whose pages were stored with no token: the records of the
+     * stream that started in `[fromMs, toMs)` and are not among [seenIds] (every id the read
+     * delivered) were deleted while the token was expired, and become tombstones; [token], taken
+     * before the read began, is stored in the same transaction. How many were swept.
+     */
+    fun endFullRead(stream: String, seenIds: List<String>, fromMs: Long, toMs: Long, token: String): ULong {
+        val content = if (stream == HealthConnectStreams.SLEEP) StreamContent.SLEEP_SESSIONS else StreamContent.QUANTITIES
+        return store.sweepStream(content, stream, seenIds, fromMs, toMs, token.encodeToByteArray())
+    }
 
     /** Stores a page of sleep sessions with their stages. */
     fun sleepSessions(page: HcChanges<HcSleepSession>): IngestReport {

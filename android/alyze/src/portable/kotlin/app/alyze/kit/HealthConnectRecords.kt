@@ -41,7 +41,8 @@ data class HcInstant(
 /**
  * One page of `HealthConnectClient.getChanges` for one record type, or of a full read
  * (`readRecords`, the first time or after the changes token expired): the records upserted, the
- * ids deleted, and the token to ask from next time, stored with the page; null on the pages of a
- * full read but its last, so that a read cut short starts again from the start.
+ * ids deleted, and the token to ask from next time, stored with the page. Null on the pages of a
+ * full read, which ends with `HealthConnectIngest.endFullRead` (the sweep and the token), so that
+ * a read cut short starts again from the start.
  */
 data class HcChanges<T>(val upserted: List<T>, val deletedIds: List<String>, val nextToken: String?)
