@@ -1,12 +1,14 @@
 //! The clinic's administration, run on the database by the binary's subcommands (and by tests):
 //! create a clinic, its staff and members, and one-time enrolment codes; replace the sync epoch;
-//! purge old tombstones. Inputs are checked here;
+//! purge old tombstones (also now and then while serving, `purge_periodically`). Inputs are checked
+//! here;
 //! the results serialise to the `--json` output, whose keys are a contract (add, never rename).
 
 use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::app::AppState;
 use crate::auth::password::{self, PasswordError};
 use crate::auth::{code, token::SecretHash};
 use crate::clock;
@@ -189,4 +191,24 @@ pub async fn purge_tombstones(
     let before =
         clock::now_ms().saturating_sub(i64::try_from(retention.as_millis()).unwrap_or(i64::MAX));
     Ok(db.purge_tombstones(before).await?)
+}
+
+/// Purges the tombstones older than `retention` at once and then every `every`, for as long as the
+/// serving server runs it (`--purge-interval-secs`), so that a deployment needs no scheduler of
+/// its own. A failure is logged and tried again at the next turn; only counts are logged.
+pub async fn purge_periodically(state: AppState, retention: Duration, every: Duration) {
+    let mut turns = tokio::time::interval(every);
+    turns.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        turns.tick().await;
+        match purge_tombstones(state.db(), retention).await {
+            Ok(purged) if purged.tombstones > 0 => tracing::info!(
+                tombstones = purged.tombstones,
+                members = purged.members,
+                "purged old tombstones"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(cause = %e, "purging old tombstones failed"),
+        }
+    }
 }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use alyze_server::settings::{
-    Argon2Settings, DEFAULT_DATABASE_POOL_SIZE, DEFAULT_ENROLMENT_CODE_TTL,
+    Argon2Settings, DEFAULT_DATABASE_POOL_SIZE, DEFAULT_ENROLMENT_CODE_TTL, DEFAULT_PURGE_INTERVAL,
     DEFAULT_TOMBSTONE_RETENTION, RateLimitSettings, Settings,
 };
 use alyze_server::tenancy::StaffRole;
@@ -122,6 +122,15 @@ struct ServeArgs {
     #[arg(long, env = "ALYZE_MAX_DEVICE_NAME_CHARS",
           default_value_t = Settings::default().max_device_name_chars)]
     max_device_name_chars: usize,
+    /// Days a tombstone is kept before the server's own purge removes it.
+    #[arg(long, env = "ALYZE_TOMBSTONE_RETENTION_DAYS",
+          default_value_t = DEFAULT_TOMBSTONE_RETENTION.as_secs() / 86_400)]
+    tombstone_retention_days: u64,
+    /// Seconds between the server's purges of old tombstones (the first at start); 0: none (run
+    /// `purge-tombstones` instead).
+    #[arg(long, env = "ALYZE_PURGE_INTERVAL_SECS",
+          default_value_t = DEFAULT_PURGE_INTERVAL.as_secs())]
+    purge_interval_secs: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -296,9 +305,18 @@ async fn run_server(
         &format!("listening on http://{addr}"),
     )?;
     tracing::info!(%addr, "serving");
-    serve(listener, state, shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    let purging = (args.purge_interval_secs > 0).then(|| {
+        tokio::spawn(admin::purge_periodically(
+            state.clone(),
+            Duration::from_secs(args.tombstone_retention_days.saturating_mul(86_400)),
+            Duration::from_secs(args.purge_interval_secs),
+        ))
+    });
+    let served = serve(listener, state, shutdown_signal()).await;
+    if let Some(purging) = purging {
+        purging.abort();
+    }
+    served.map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
 }

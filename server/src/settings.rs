@@ -117,3 +117,8 @@ pub const MAX_NAME_CHARS: usize = 200;
 /// (`docs/sync.md`): a phone offline for longer resyncs from the start, since it may have missed
 /// a deletion; shorter would make a holiday without the app cost a full download.
 pub const DEFAULT_TOMBSTONE_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);
+
+/// How often the serving server purges tombstones past the retention (`--purge-interval-secs`;
+/// 0 leaves it to `purge-tombstones`). Daily: the retention is counted in days, and a purge reads
+/// every member's tombstones, which is not worth doing more often.
+pub const DEFAULT_PURGE_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);

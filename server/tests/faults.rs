@@ -30,7 +30,8 @@
 //! - a phone whose clock is behind (an expired token taken for a good one) or ahead (a good one
 //!   taken for expired), dating its samples a year ahead, converges;
 //! - a year of backlog (8,760 hourly samples and 365 sessions) goes up in full batches of 500
-//!   and down to a second phone in pages of 97.
+//!   and down to a second phone in pages of 97;
+//! - the serving server purges old tombstones on its own, and a phone that was away resyncs.
 //!
 //! The second member on one device is in `sync_cli.rs` (it needs the command line's sign-out).
 //!
@@ -1958,6 +1959,57 @@ async fn a_year_of_backlog_goes_up_and_down_in_pages(backend: Backend) {
     assert_server_holds(&storage, &server.url(), &member, &year, &saunas).await;
 }
 
+/// The serving server purges old tombstones on its own (`--purge-interval-secs`), at start and
+/// then on every turn: a deletion pushed while it runs is gone from the server after the retention
+/// (0 days here) without any admin command, and a phone that was away resyncs and drops it.
+async fn the_server_purges_old_tombstones_on_its_own(backend: Backend) {
+    let storage = Storage::new(backend).await;
+    let clinic = storage.clinic();
+    let member = storage.member(&clinic, "Ada");
+    let server = Server::start_with(
+        &storage,
+        &[
+            "--tombstone-retention-days",
+            "0",
+            "--purge-interval-secs",
+            "1",
+        ],
+    );
+    let url = server.url();
+    let mut a = Phone::enrol("phone A", &url, &storage.code(&member), quick_settings()).await;
+    let mut b = Phone::enrol("phone B", &url, &storage.code(&member), quick_settings()).await;
+    let samples = heart_rates("ada", 0..12);
+    a.write_samples(&samples);
+    a.sync_to_the_end().await;
+    b.sync_to_the_end().await;
+
+    let deleted: Vec<String> = samples.iter().take(3).map(quantity_id).collect();
+    a.store()
+        .ingest_quantities("healthkit:heart_rate", &[], &deleted, None)
+        .unwrap();
+    assert_eq!(a.sync_to_the_end().await.pushed, 3);
+    // Within a few turns the server holds no tombstone of the member any more.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let changes = pull_everything(&url, &a.access_token(), 100).await;
+        let tombstones = changes.iter().filter(|c| c.deleted).count();
+        if tombstones == 0 {
+            assert_eq!(changes.len(), 9);
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{tombstones} tombstones still held"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // B was away: its cursor is older than the purge, so it resyncs and drops the three.
+    let report = b.sync_to_the_end().await;
+    assert!(report.resynced, "{report:?}");
+    assert_same_samples(&b.samples(), &a.samples());
+    assert_eq!(b.samples().len(), 9);
+}
+
 on_both_backends!(
     sigkill_during_uploads_from_several_phones,
     devices_of_one_member_converge_while_writing_at_once,
@@ -1972,4 +2024,5 @@ on_both_backends!(
     a_stale_check_in_edit_is_kept_as_a_conflict_and_the_phones_converge,
     a_phone_with_a_wrong_clock_converges,
     a_year_of_backlog_goes_up_and_down_in_pages,
+    the_server_purges_old_tombstones_on_its_own,
 );
