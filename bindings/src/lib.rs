@@ -25,6 +25,7 @@ pub mod protocol;
 pub mod readiness;
 pub mod readiness_settings;
 pub mod samples;
+pub mod series;
 pub mod sleep;
 pub mod store;
 pub mod summary;

@@ -227,6 +227,11 @@ impl<T> Converted<T> {
         converted
     }
 
+    /// For each of `records`, its position in the shell's batch.
+    pub fn positions(&self) -> Vec<usize> {
+        self.positions.clone()
+    }
+
     /// The core's report in the shell's numbering, with the records that could not be built.
     pub fn report(self, core: CoreIngestReport) -> IngestReport {
         let mut skipped: Vec<(usize, SkipReason)> = core

@@ -19,6 +19,7 @@ use crate::AlyzeError;
 use crate::heartbeat::FfiHeartbeatSeries;
 use crate::import::{FfiImportReport, ImportListener};
 use crate::samples::{Converted, FfiQuantitySample, IngestReport, IntoCore};
+use crate::series::{ConvertedSeries, FfiQuantitySeries};
 use crate::sleep::FfiSleepSession;
 use crate::summary::FfiDailySummary;
 use crate::workout::FfiWorkout;
@@ -76,6 +77,31 @@ impl AlyzeStore {
         let report = self.lock().ingest_quantities(
             &stream,
             &converted.records,
+            &deleted_ids,
+            anchor.as_deref(),
+        )?;
+        Ok(converted.report(report))
+    }
+
+    /// Stores one batch of series from stream `stream` (Health Connect `HeartRateRecord`s: a
+    /// record of many samples, edited and deleted as a whole), as [`Self::ingest_quantities`]
+    /// does for samples: each sample under an id derived from its record's, an edit replacing the
+    /// record's samples, and a deleted id reaching every sample of its record; with the anchor, in
+    /// one transaction. A sample skipped is reported at its position counted across the batch's
+    /// series; a deletion counts once per record.
+    pub fn ingest_quantity_series(
+        &self,
+        stream: String,
+        sources: Vec<Source>,
+        zones: Vec<String>,
+        series: Vec<FfiQuantitySeries>,
+        deleted_ids: Vec<String>,
+        anchor: Option<Vec<u8>>,
+    ) -> Result<IngestReport, AlyzeError> {
+        let converted = ConvertedSeries::of(series, &sources, &zones);
+        let report = self.lock().ingest_quantity_series(
+            &stream,
+            &converted.series,
             &deleted_ids,
             anchor.as_deref(),
         )?;

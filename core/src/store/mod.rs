@@ -103,6 +103,7 @@ mod priority;
 mod quantity;
 mod recovery;
 mod schema;
+mod series;
 mod sleep;
 mod source;
 mod training;
@@ -124,6 +125,7 @@ pub use outbox::{
 };
 pub use priority::{Metric, SourceRef, is_apple_watch};
 pub use quantity::{KeyedSample, QuantityBatch, SourceIdentities, quantity_id};
+pub use series::{QuantitySeries, series_sample_id};
 
 /// How long a statement waits for a lock held by another connection before it fails.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

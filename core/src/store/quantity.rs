@@ -90,6 +90,7 @@ use super::content_id::{content_id, content_uuid};
 use super::error::{Result, SkipReason, StoreError};
 use super::outbox::is_pulled;
 use super::pending::{self, Pending};
+use super::series;
 use super::source;
 use crate::health::{QuantityKind, QuantitySample, Source, Timestamp, Validate};
 
@@ -180,9 +181,14 @@ impl Store {
                                 .unwrap_or_else(|| Uuid::from_bytes(key).hyphenated().to_string());
                             Ok((id, key))
                         })?
-                        .collect()
+                        .collect::<rusqlite::Result<Vec<_>>>()
                 })
-                .map_err(|e| StoreError::sqlite("finding rows to sweep", &e))
+                .map_err(|e| StoreError::sqlite("finding rows to sweep", &e))?
+                .into_iter()
+                // A series' sample is seen when its series is (`series.rs`): the re-read
+                // delivers the record, whose id is what the shell collects.
+                .map(|(id, key)| Ok((series::of_member(tx, &id, &key)?.unwrap_or(id), key)))
+                .collect()
         };
         self.sweep_stream(stream, seen_ids, anchor, candidates, tombstone)
     }
@@ -226,10 +232,10 @@ impl Store {
 /// A batch of quantity samples being written, one transaction ([`Store::begin_quantities`]).
 /// Dropped without [`QuantityBatch::finish`], it rolls back: nothing of it is stored.
 pub struct QuantityBatch<'s> {
-    batch: OpenBatch<'s>,
+    pub(super) batch: OpenBatch<'s>,
     stream: &'s str,
     /// The pending deletions of quantity samples when the batch started (`pending.rs`).
-    pending: Pending,
+    pub(super) pending: Pending,
 }
 
 impl QuantityBatch<'_> {
@@ -326,7 +332,11 @@ impl QuantityBatch<'_> {
             self.stream,
             deleted_ids,
             anchor,
-            |tx, id, now_ms| delete(tx, &platform_key(id), now_ms),
+            |tx, id, now_ms| match delete(tx, &platform_key(id), now_ms)? {
+                // Not a sample: perhaps a series of them (`series.rs`).
+                Deletion::Unknown => series::delete(tx, id, now_ms),
+                found => Ok(found),
+            },
         )
     }
 }
@@ -782,7 +792,7 @@ fn row_params<'a>(row: &'a Columns<'_>, source_id: &'a i64) -> [&'a dyn rusqlite
 
 /// Turns the live row with key `key` into a tombstone; returns 1 if it did, 0 for an unknown or
 /// already deleted key (so a replayed deletion counts nothing).
-fn tombstone(tx: &Transaction<'_>, key: &[u8; 16], now_ms: i64) -> Result<usize> {
+pub(super) fn tombstone(tx: &Transaction<'_>, key: &[u8; 16], now_ms: i64) -> Result<usize> {
     tx.prepare_cached(
         "UPDATE quantity_sample SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL",
     )

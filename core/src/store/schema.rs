@@ -152,6 +152,12 @@
 //! A sync with another member's credentials is refused before anything is sent, so a device that
 //! changes hands without signing out (which erases the store) cannot send one member's data to
 //! another's account, or mix theirs in.
+//!
+//! # Schema version 12
+//!
+//! `quantity_series_member`: the samples of each platform series (Health Connect's
+//! `HeartRateRecord`, one record holding many samples), by the series' platform id and the
+//! sample's key (`series.rs`), so that the record's deletion or edit reaches every sample of it.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction};
@@ -160,7 +166,7 @@ use super::error::{Result, StoreError};
 use super::quantity::key_of_text_id;
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -510,6 +516,15 @@ CREATE TABLE sync_server_version (
 /// Version 10 to 11: the member a store's sync is bound to (module doc, "Schema version 11").
 const V11: &str = "ALTER TABLE sync_state ADD COLUMN member_id TEXT;";
 
+/// Version 11 to 12: the samples of platform series (module doc, "Schema version 12").
+const V12: &str = "
+CREATE TABLE quantity_series_member (
+    series_id TEXT NOT NULL,
+    key BLOB NOT NULL,
+    PRIMARY KEY (series_id, key)
+) STRICT, WITHOUT ROWID;
+";
+
 /// Registers `alyze_quantity_key(id TEXT, from_platform INTEGER) -> BLOB` on `conn`, the key a
 /// quantity sample stored under text id `id` has from schema version 3 on
 /// ([`key_of_text_id`]). It fails (and with it the migration, which then leaves the file at
@@ -611,6 +626,7 @@ mod tests {
             "lab_result",
             "pending_deletion",
             "quantity_sample",
+            "quantity_series_member",
             "record",
             "recovery_session",
             "sleep_segment",

@@ -7,6 +7,8 @@
 package alyze
 
 import app.alyze.kit.HcChanges
+import app.alyze.kit.HcHeartRate
+import app.alyze.kit.HcHeartRateSample
 import app.alyze.kit.HcInstant
 import app.alyze.kit.HcOrigin
 import app.alyze.kit.HcSleepSession
@@ -151,6 +153,22 @@ class ShellDayTest {
             val deleted = ingest.hrvRmssd(HcChanges(emptyList(), listOf("hrv-${NIGHTS - 1}"), "hrv-token-2"))
             assertEquals(1u, deleted.deleted, "$deleted")
             assertEquals("hrv-token-2", ingest.changesToken(HealthConnectStreams.HRV_RMSSD))
+
+            // Heart rate comes as records of many samples; deleting one record deletes them all.
+            fun session(id: String, start: String, bpm: List<Long>) = HcHeartRate(
+                id, watch, 3600, bpm.mapIndexed { i, v -> HcHeartRateSample(at(TODAY, start) + i * 60_000L, v) },
+            )
+            val rides = listOf(session("hr-1", "17:00", listOf(120, 135, 150)), session("hr-2", "18:00", listOf(90, 95)))
+            assertEquals(5u, ingest.heartRates(HcChanges(rides, emptyList(), "hr-token-1")).inserted)
+            val gone = ingest.heartRates(HcChanges(emptyList(), listOf("hr-1"), "hr-token-2"))
+            assertEquals(1u, gone.deleted, "$gone")
+            // An edit of the other record drops its last sample.
+            val edited = ingest.heartRates(HcChanges(listOf(session("hr-2", "18:00", listOf(90))), emptyList(), "hr-token-3"))
+            assertEquals(1u, edited.duplicates, "$edited")
+            // A replay of the deleted record finds its three samples deleted and leaves them so.
+            val replayed = ingest.heartRates(HcChanges(listOf(rides[0]), emptyList(), "hr-token-3"))
+            assertEquals(3u, replayed.duplicates, "$replayed")
+            assertEquals(0u, replayed.inserted, "$replayed")
 
             // The sleep token expired: a full read (pages with no token) no longer has night 5,
             // deleted meanwhile, and its end sweeps it and stores the new token.

@@ -6,12 +6,12 @@
 // `HealthConnectIngest`, which stores the page and its token in one transaction. Everything after
 // the copy is in the kit and the core, and tested on a JVM.
 //
-// Not yet: `HeartRateRecord` series (see android/README.md).
 package app.alyze.android
 
 import androidx.health.connect.client.HealthConnectClient
 import androidx.health.connect.client.changes.DeletionChange
 import androidx.health.connect.client.changes.UpsertionChange
+import androidx.health.connect.client.records.HeartRateRecord
 import androidx.health.connect.client.records.HeartRateVariabilityRmssdRecord
 import androidx.health.connect.client.records.Record
 import androidx.health.connect.client.records.RestingHeartRateRecord
@@ -21,6 +21,8 @@ import androidx.health.connect.client.request.ChangesTokenRequest
 import androidx.health.connect.client.request.ReadRecordsRequest
 import androidx.health.connect.client.time.TimeRangeFilter
 import app.alyze.kit.HcChanges
+import app.alyze.kit.HcHeartRate
+import app.alyze.kit.HcHeartRateSample
 import app.alyze.kit.HcInstant
 import app.alyze.kit.HcOrigin
 import app.alyze.kit.HcSleepSession
@@ -35,6 +37,19 @@ import uniffi.alyze.IngestReport
 class HealthConnectReader(private val client: HealthConnectClient, private val ingest: HealthConnectIngest) {
     /** Brings the store up to date with Health Connect, one record type after another. */
     suspend fun readAll() {
+        read(
+            HeartRateRecord::class,
+            HealthConnectStreams.HEART_RATE,
+            { r ->
+                HcHeartRate(
+                    r.metadata.id,
+                    origin(r.metadata),
+                    r.startZoneOffset?.totalSeconds,
+                    r.samples.map { HcHeartRateSample(it.time.toEpochMilli(), it.beatsPerMinute) },
+                )
+            },
+            ingest::heartRates,
+        )
         read(SleepSessionRecord::class, HealthConnectStreams.SLEEP, ::sleep, ingest::sleepSessions)
         read(
             RestingHeartRateRecord::class,

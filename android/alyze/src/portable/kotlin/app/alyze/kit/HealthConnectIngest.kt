@@ -8,6 +8,8 @@ package app.alyze.kit
 import uniffi.alyze.AlyzeStore
 import uniffi.alyze.DeviceInfo
 import uniffi.alyze.FfiQuantitySample
+import uniffi.alyze.FfiQuantitySeries
+import uniffi.alyze.FfiSeriesSample
 import uniffi.alyze.FfiSleepSegment
 import uniffi.alyze.FfiSleepSession
 import uniffi.alyze.IngestReport
@@ -18,6 +20,7 @@ import uniffi.alyze.healthConnectSleepStage
 
 /** The store's stream of each record type the shell reads. */
 object HealthConnectStreams {
+    const val HEART_RATE = "health_connect:heart_rate"
     const val SLEEP = "health_connect:sleep_session"
     const val RESTING_HEART_RATE = "health_connect:resting_heart_rate"
     const val HRV_RMSSD = "health_connect:hrv_rmssd"
@@ -71,6 +74,28 @@ class HealthConnectIngest(private val store: AlyzeStore, private val offsetAt: (
         }
         return store.ingestSleepSessions(
             HealthConnectStreams.SLEEP, sources.list, emptyList(), sessions, page.deletedIds, page.nextToken?.encodeToByteArray(),
+        )
+    }
+
+    /**
+     * Stores a page of `HeartRateRecord`s: each record's samples under ids the core derives from
+     * the record's, so that an edit or a deletion of the record reaches all of them.
+     */
+    fun heartRates(page: HcChanges<HcHeartRate>): IngestReport {
+        val sources = Sources()
+        val series = page.upserted.map { r ->
+            FfiQuantitySeries(
+                kind = QuantityKind.HEART_RATE,
+                platformId = r.id,
+                source = sources.of(r.origin),
+                zone = null,
+                samples = r.samples.map { s ->
+                    FfiSeriesSample(s.timeMs, r.offsetS ?: offsetAt(s.timeMs), s.beatsPerMinute.toDouble())
+                },
+            )
+        }
+        return store.ingestQuantitySeries(
+            HealthConnectStreams.HEART_RATE, sources.list, emptyList(), series, page.deletedIds, page.nextToken?.encodeToByteArray(),
         )
     }
 

@@ -27,6 +27,20 @@ data class HcSleepSession(
 data class HcSleepStage(val startMs: Long, val endMs: Long, val stage: Int)
 
 /**
+ * `HeartRateRecord`: a session's heart rates (`samples[].time`, `beatsPerMinute`), edited and
+ * deleted as a whole; [offsetS] is the record's start zone offset (null when unset).
+ */
+data class HcHeartRate(
+    val id: String,
+    val origin: HcOrigin,
+    val offsetS: Int?,
+    val samples: List<HcHeartRateSample>,
+)
+
+/** `HeartRateRecord.Sample`. */
+data class HcHeartRateSample(val timeMs: Long, val beatsPerMinute: Long)
+
+/**
  * A record of one value at one time: `RestingHeartRateRecord` (`beatsPerMinute`) or
  * `HeartRateVariabilityRmssdRecord` (`heartRateVariabilityMillis`).
  */
