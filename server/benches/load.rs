@@ -146,16 +146,7 @@ async fn run_backend(storage: &[String], connections: usize, run: Duration) -> S
 
     let mut tokens = Vec::new();
     for code in &codes {
-        let http = reqwest::Client::new();
-        let enrolled: Value = http
-            .post(format!("{base}/v1/enrol"))
-            .json(&json!({"code": code, "device_name": "load"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let enrolled = server.enrol(code, "load").await;
         tokens.push(enrolled["access_token"].as_str().unwrap().to_owned());
     }
 

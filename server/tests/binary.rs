@@ -154,15 +154,7 @@ async fn admin_subcommands_then_serve_enrol_and_stop(backend: Backend) {
     let base = server.url.clone();
 
     let http = reqwest::Client::new();
-    let enrolled: Value = http
-        .post(format!("{base}/v1/enrol"))
-        .json(&json!({"code": code_text, "device_name": "Ada's phone"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let enrolled = server.enrol(code_text, "Ada's phone").await;
     assert_eq!(enrolled["member_id"], member_id);
     let me: Value = http
         .get(format!("{base}/v1/me"))

@@ -338,6 +338,15 @@ impl Drop for Server {
     }
 }
 
+/// Storage with one clinic and its member Ada (her id), and the server on it, started with `flags`.
+async fn ada_on_a_server(backend: Backend, flags: &[&str]) -> (Storage, String, Server) {
+    let storage = Storage::new(backend).await;
+    let clinic = storage.clinic();
+    let member = storage.member(&clinic, "Ada");
+    let server = Server::start_with(&storage, flags);
+    (storage, member, server)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Phones
 
@@ -873,10 +882,7 @@ async fn sigkill_during_uploads_from_several_phones(backend: Backend) {
 /// while: a change committed after a page was served must never fall below that page's cursor,
 /// so the reader ends with every record of both writers.
 async fn devices_of_one_member_converge_while_writing_at_once(backend: Backend) {
-    let storage = Storage::new(backend).await;
-    let clinic = storage.clinic();
-    let member = storage.member(&clinic, "Ada");
-    let server = Server::start(&storage);
+    let (storage, member, server) = ada_on_a_server(backend, &[]).await;
     let url = server.url();
     let settings = SyncSettings {
         pull_limit: 13,
@@ -1002,10 +1008,7 @@ async fn admin_subcommands_work_while_phones_upload(backend: Backend) {
 // 2. A phone cancelled at every step
 
 async fn a_phone_cancelled_at_every_step_converges(backend: Backend) {
-    let storage = Storage::new(backend).await;
-    let clinic = storage.clinic();
-    let member = storage.member(&clinic, "Ada");
-    let server = Server::start(&storage);
+    let (storage, member, server) = ada_on_a_server(backend, &[]).await;
     let code = storage.code(&member);
     let mut phone = Phone::enrol("phone", &server.url(), &code, quick_settings()).await;
     phone.write_samples(&heart_rates("ada", 0..150));
@@ -1183,10 +1186,7 @@ async fn fill(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> bool {
 }
 
 async fn a_push_whose_answer_is_lost_after_commit_is_not_applied_twice(backend: Backend) {
-    let storage = Storage::new(backend).await;
-    let clinic = storage.clinic();
-    let member = storage.member(&clinic, "Ada");
-    let server = Server::start(&storage);
+    let (storage, member, server) = ada_on_a_server(backend, &[]).await;
     // The first push's answer is lost three times (the first run gives up after its three
     // tries, the server having applied the batch); the next run's try gets through; then the
     // second batch's answer comes after the phone stopped waiting, and its retry gets through.
@@ -1236,10 +1236,7 @@ async fn a_push_whose_answer_is_lost_after_commit_is_not_applied_twice(backend: 
 /// for a new code. A grace window for the refresh token just rotated would change the first
 /// assertion (see the report of the tests' author in the session that wrote this file).
 async fn a_refresh_whose_answer_is_lost_signs_out_but_loses_nothing(backend: Backend) {
-    let storage = Storage::new(backend).await;
-    let clinic = storage.clinic();
-    let member = storage.member(&clinic, "Ada");
-    let server = Server::start(&storage);
+    let (storage, member, server) = ada_on_a_server(backend, &[]).await;
     let proxy = Proxy::start(server.addr(), REFRESH, vec![Fault::Close]).await;
     // Every run refreshes first: the access token always looks about to expire.
     let settings = SyncSettings {
@@ -1324,10 +1321,7 @@ fn moods(phone: &Phone) -> Vec<u8> {
 /// on that same older version while A's was already in, is a conflict the server keeps in the
 /// history; B then pulls A's edit, and both phones show it. Every revision is on the server.
 async fn a_stale_check_in_edit_is_kept_as_a_conflict_and_the_phones_converge(backend: Backend) {
-    let storage = Storage::new(backend).await;
-    let clinic = storage.clinic();
-    let member = storage.member(&clinic, "Ada");
-    let server = Server::start(&storage);
+    let (storage, member, server) = ada_on_a_server(backend, &[]).await;
     let mut a = Phone::enrol("A", &server.url(), &storage.code(&member), quick_settings()).await;
     let mut b = Phone::enrol("B", &server.url(), &storage.code(&member), quick_settings()).await;
     let write = |phone: &Phone, mood: u8| {
@@ -1370,10 +1364,7 @@ fn sample_op(sample: &QuantitySample) -> Value {
 }
 
 async fn a_replayed_or_reordered_batch_changes_nothing(backend: Backend) {
-    let storage = Storage::new(backend).await;
-    let clinic = storage.clinic();
-    let member = storage.member(&clinic, "Ada");
-    let server = Server::start(&storage);
+    let (storage, member, server) = ada_on_a_server(backend, &[]).await;
     let url = server.url();
     let phone = Phone::enrol("phone", &url, &storage.code(&member), quick_settings()).await;
     let token = phone.access_token();
@@ -1764,10 +1755,7 @@ async fn a_record_deleted_then_written_again_on_the_server_comes_back(backend: B
 // 6. A phone away past the tombstone retention
 
 async fn a_phone_away_past_tombstone_retention_converges(backend: Backend) {
-    let storage = Storage::new(backend).await;
-    let clinic = storage.clinic();
-    let member = storage.member(&clinic, "Ada");
-    let server = Server::start(&storage);
+    let (storage, member, server) = ada_on_a_server(backend, &[]).await;
     let url = server.url();
     let mut a = Phone::enrol("phone A", &url, &storage.code(&member), quick_settings()).await;
     // B pulls in small pages, so its resync pages through seqs below the purge line.
@@ -1826,11 +1814,9 @@ async fn a_phone_away_past_tombstone_retention_converges(backend: Backend) {
 /// answers `expires_in`, not a date), a 401 refreshes once and repeats the call, and the server
 /// orders changes by its own counter, never by the phone's dates.
 async fn a_phone_with_a_wrong_clock_converges(backend: Backend) {
-    let storage = Storage::new(backend).await;
-    let clinic = storage.clinic();
-    let member = storage.member(&clinic, "Ada");
     // Access tokens that live one second: waiting two expires the phone's, whatever it believes.
-    let server = Server::start_with(&storage, &["--access-token-ttl-secs", "1"]);
+    let (storage, member, server) =
+        ada_on_a_server(backend, &["--access-token-ttl-secs", "1"]).await;
     let code = storage.code(&member);
     let mut phone = Phone::enrol("phone", &server.url(), &code, quick_settings()).await;
 
@@ -1887,10 +1873,7 @@ async fn a_phone_with_a_wrong_clock_converges(backend: Backend) {
 /// first sync sends it all in batches of at most `batch_ops` and the member's second phone gets it
 /// all in pages of an odd size; the server's cursor only goes up.
 async fn a_year_of_backlog_goes_up_and_down_in_pages(backend: Backend) {
-    let storage = Storage::new(backend).await;
-    let clinic = storage.clinic();
-    let member = storage.member(&clinic, "Ada");
-    let server = Server::start(&storage);
+    let (storage, member, server) = ada_on_a_server(backend, &[]).await;
     let settings = SyncSettings {
         batch_ops: 500,
         pull_limit: 97,
@@ -1963,18 +1946,13 @@ async fn a_year_of_backlog_goes_up_and_down_in_pages(backend: Backend) {
 /// then on every turn: a deletion pushed while it runs is gone from the server after the retention
 /// (0 days here) without any admin command, and a phone that was away resyncs and drops it.
 async fn the_server_purges_old_tombstones_on_its_own(backend: Backend) {
-    let storage = Storage::new(backend).await;
-    let clinic = storage.clinic();
-    let member = storage.member(&clinic, "Ada");
-    let server = Server::start_with(
-        &storage,
-        &[
-            "--tombstone-retention-days",
-            "0",
-            "--purge-interval-secs",
-            "1",
-        ],
-    );
+    let flags = [
+        "--tombstone-retention-days",
+        "0",
+        "--purge-interval-secs",
+        "1",
+    ];
+    let (storage, member, server) = ada_on_a_server(backend, &flags).await;
     let url = server.url();
     let mut a = Phone::enrol("phone A", &url, &storage.code(&member), quick_settings()).await;
     let mut b = Phone::enrol("phone B", &url, &storage.code(&member), quick_settings()).await;

@@ -34,6 +34,19 @@ impl Running {
         );
         Self { child, url }
     }
+
+    /// Enrols a device with one-time `code` over HTTP; the answer (member and device ids, tokens).
+    pub async fn enrol(&self, code: &str, device_name: &str) -> serde_json::Value {
+        reqwest::Client::new()
+            .post(format!("{}/v1/enrol", self.url))
+            .json(&serde_json::json!({"code": code, "device_name": device_name}))
+            .send()
+            .await
+            .expect("the server answers")
+            .json()
+            .await
+            .expect("a JSON answer")
+    }
 }
 
 impl Drop for Running {
