@@ -6,7 +6,7 @@
 //! crash never leaves a half-written batch. What is stored:
 //! - quantity samples as the parser emits them;
 //! - each HRV record's beat list as a heartbeat series;
-//! - sleep samples grouped into sessions per source and night (`import/nights.rs`);
+//! - sleep samples grouped into sessions per source and night (`platform/healthkit/nights.rs`);
 //! - workouts as they are.
 //!
 //! Everything goes to the stream [`STREAM`] without an anchor: an export has no change list.
@@ -46,8 +46,6 @@
 //! byte-identical duplicates (counted as duplicates) and sleep samples that repeat one already in
 //! their session ([`ImportReport::duplicate_sleep_samples`]).
 
-mod nights;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -57,9 +55,10 @@ use super::parse::{
     SleepSample, parse_path,
 };
 use crate::health::{HeartbeatSeries, QuantitySample, SleepSession, Workout};
+use crate::platform::healthkit::nights::Nights;
 use crate::store::{IngestReport, KeyedSample, Record, SourceIdentities, Store, StoreError};
 
-pub use nights::SESSION_GAP_S;
+pub use crate::platform::healthkit::nights::SESSION_GAP_S;
 
 /// The store stream the export's records are written to.
 pub const STREAM: &str = "apple_export";
@@ -174,7 +173,7 @@ fn import_bulk(
             quantities: Vec::with_capacity(HANDOVER_SIZE),
             identities: SourceIdentities::default(),
             records: Records::default(),
-            nights: nights::Nights::default(),
+            nights: Nights::default(),
             writer_stopped: false,
         };
         let parsed = parse_path(path, &mut sink, &ParseOptions::default());
@@ -322,7 +321,7 @@ struct Importer<P> {
     quantities: Vec<KeyedSample>,
     identities: SourceIdentities,
     records: Records,
-    nights: nights::Nights,
+    nights: Nights,
     /// The writer has stopped (a store failure): the parse must stop too.
     writer_stopped: bool,
 }
@@ -380,7 +379,7 @@ impl<P: FnMut(Progress) -> Flow> Sink for Importer<P> {
     }
 
     fn sleep(&mut self, sample: SleepSample) -> Flow {
-        if let Some(closed) = self.nights.add(sample) {
+        if let Some(closed) = self.nights.add(sample.segment, sample.source) {
             self.records.sessions.push(closed);
         }
         self.after_push()

@@ -50,6 +50,18 @@ pub struct HooperItems {
     pub soreness: u8,
 }
 
+/// Which questionnaire a clinic asks its members (the check-in screen shows its items).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionnaireKind {
+    /// McLean et al. 2010, five items 1-5. The default: a product choice, as its five-point
+    /// items are the quicker to answer on a phone each morning.
+    #[default]
+    McLean,
+    /// Hooper & Mackinnon 1995, four items 1-7.
+    Hooper,
+}
+
 /// The answers to one questionnaire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "questionnaire", rename_all = "snake_case")]
@@ -61,6 +73,14 @@ pub enum Questionnaire {
 }
 
 impl Questionnaire {
+    /// Which questionnaire these are the answers to.
+    pub fn kind(&self) -> QuestionnaireKind {
+        match self {
+            Self::McLean(_) => QuestionnaireKind::McLean,
+            Self::Hooper(_) => QuestionnaireKind::Hooper,
+        }
+    }
+
     /// Checks every item against its questionnaire's scale.
     pub fn validate(&self) -> Result<(), HealthError> {
         match self {

@@ -35,7 +35,7 @@ pub mod training;
 pub mod workout;
 
 pub use activity::ActivityType;
-pub use checkin::{CheckIn, HooperItems, McLeanItems, Questionnaire};
+pub use checkin::{CheckIn, HooperItems, McLeanItems, Questionnaire, QuestionnaireKind};
 pub use error::HealthError;
 pub use heartbeat::{Beat, HeartbeatSeries, RrWithGaps};
 pub use kinds::{QuantityKind, SleepStage, TrainingClass};

@@ -12,6 +12,8 @@
 //! - Quantity identifiers and the export's unit strings: Apple documentation and real exports
 //!   (`count/min`, `ms`, `degC`/`degF`, `mL/min·kg`); shared brief "Apple Health export".
 
+pub mod nights;
+
 use crate::health::activity::ActivityType;
 use crate::health::kinds::{QuantityKind, SleepStage};
 

@@ -1,5 +1,6 @@
 //! The clinic's settings of the planner: the timing rules' gaps and windows, the spacing of a
-//! day's items, the training cap of a recovery day and the doses' safe ranges. Every field has its
+//! day's items, the training cap of a recovery day and the doses' safe ranges; and, beside them,
+//! the check-in questionnaire the clinic asks. Every field has its
 //! default and its source beside it; "product choice" marks a default that no source fixes.
 
 use chrono::Weekday;
@@ -7,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ProtocolError;
 use super::modality::SafeRanges;
+use crate::health::QuestionnaireKind;
 use crate::health::training::CR10_MAX;
 
 /// All clinic settings of the protocols. [`ClinicSettings::default`] is the documented
@@ -38,6 +40,11 @@ pub struct ClinicSettings {
     pub reminder_lead_min: f64,
     /// The doses' safe ranges.
     pub safe: SafeRanges,
+    /// The check-in questionnaire the members are asked. Default McLean et al. 2010
+    /// ([`QuestionnaireKind`]). Absent from settings saved before it existed, which keep the
+    /// default.
+    #[serde(default)]
+    pub check_in: QuestionnaireKind,
 }
 
 impl Default for ClinicSettings {
@@ -50,6 +57,7 @@ impl Default for ClinicSettings {
             week_starts_on: Weekday::Mon,
             reminder_lead_min: 15.0,
             safe: SafeRanges::default(),
+            check_in: QuestionnaireKind::default(),
         }
     }
 }
@@ -128,6 +136,19 @@ mod tests {
         assert_eq!(s.red_light_window_h, 4.0);
         assert_eq!(s.week_starts_on, Weekday::Mon);
         assert_eq!(s.reminder_lead_min, 15.0);
+        assert_eq!(s.check_in, QuestionnaireKind::McLean);
+    }
+
+    #[test]
+    fn settings_saved_before_the_questionnaire_choice_keep_working() {
+        let mut json = serde_json::to_value(ClinicSettings::default()).unwrap();
+        json.as_object_mut().unwrap().remove("check_in");
+        let old: ClinicSettings = serde_json::from_value(json).unwrap();
+        assert_eq!(old.check_in, QuestionnaireKind::McLean);
+        let mut json = serde_json::to_value(ClinicSettings::default()).unwrap();
+        json["check_in"] = serde_json::json!("hooper");
+        let hooper: ClinicSettings = serde_json::from_value(json).unwrap();
+        assert_eq!(hooper.check_in, QuestionnaireKind::Hooper);
     }
 
     #[test]

@@ -22,6 +22,9 @@ use super::source;
 use crate::health::CheckIn;
 use crate::health::source::key_field;
 
+/// The stream of the check-ins the member answers in the app.
+pub const CHECK_IN_STREAM: &str = "manual:check_in";
+
 /// The stored form of a day, `YYYY-MM-DD`, which sorts as the dates do.
 const DAY_FORMAT: &str = "%Y-%m-%d";
 

@@ -16,7 +16,8 @@
 //! - `pending.rs`: deletions that arrived before what they delete, applied when it arrives.
 //! - `ingest.rs`: the one ingest path, ids and range read for every other record kind, each kind
 //!   implementing the sealed [`Record`] trait in its own module: `heartbeat.rs` (beats as blobs),
-//!   `sleep.rs` (sessions and stage segments), `workout.rs` (totals and events), `checkin.rs`
+//!   `sleep.rs` (sessions and stage segments; `nights.rs` regroups HealthKit's live sleep samples
+//!   into them), `workout.rs` (totals and events), `checkin.rs`
 //!   (every revision kept, reads per day), `recovery.rs`, `lab.rs`, `training.rs`; `parts.rs`
 //!   holds the timed child rows of sleep and workouts, `code.rs` the stored form of enumerations.
 //! - `priority.rs`: the member's source order per metric and the default, Apple Watch first.
@@ -96,6 +97,7 @@ mod error;
 mod heartbeat;
 mod ingest;
 mod lab;
+mod nights;
 mod outbox;
 mod parts;
 mod pending;
@@ -118,8 +120,10 @@ use rusqlite::Connection;
 use rusqlite::config::DbConfig;
 
 pub use batch::IngestReport;
+pub use checkin::CHECK_IN_STREAM;
 pub use error::{Result, SkipReason, StoreError};
 pub use ingest::{CONTENT_ID_NAMESPACE, Record, record_id};
+pub use nights::Regrouped;
 pub use outbox::{
     OpOutcome, PULLED_STREAM_PREFIX, PullPosition, RejectedOp, SAMPLE_COLLECTION, SyncOp,
 };

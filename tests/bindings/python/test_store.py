@@ -328,3 +328,53 @@ def test_a_full_re_read_sweeps_what_it_no_longer_delivers(store):
     bad = pytest.raises(alyze.AlyzeError.InvalidArgument)
     with bad:
         store.sweep_stream(alyze.StreamContent.QUANTITIES, stream, seen, 0, 2**62, None)
+
+
+def test_healthkit_sleep_samples_are_regrouped_into_the_night_and_follow_its_edits(store):
+    stream = "healthkit:HKCategoryTypeIdentifierSleepAnalysis"
+    hour = 3_600_000
+    start = BASE_MS - 2 * hour  # 23:00 local the evening before
+
+    def hk_sample(value: int, from_h: float, to_h: float) -> alyze.FfiSleepSample:
+        # The stage through the core's table of HKCategoryValueSleepAnalysis raw values.
+        return alyze.FfiSleepSample(
+            stage=alyze.healthkit_sleep_stage(value),
+            start_ms=start + int(from_h * hour),
+            start_offset_s=3600,
+            end_ms=start + int(to_h * hour),
+            end_offset_s=3600,
+            zone=0,
+            source=0,
+        )
+
+    # In bed 0, asleep core 3, deep 4, REM 5: the watch's samples of one night.
+    night = [hk_sample(0, 0, 8), hk_sample(3, 0, 3), hk_sample(4, 3, 5), hk_sample(5, 5, 8)]
+    report = store.regroup_sleep(stream, SOURCES, ZONES, night, start - 24 * hour, b"hk-anchor")
+    assert (report.inserted, report.skipped) == (1, [])
+    assert store.anchor(stream) == b"hk-anchor"
+    [day] = store.daily_summaries("2026-11-28", "2026-11-28")
+    assert day.sleep.deep_s == pytest.approx(2 * 3600)
+
+    # The deep sample is deleted in Health: HealthKit names only its UUID, so the shell regroups
+    # from the start of time. The night is updated in place, not doubled.
+    without_deep = [s for s in night if s.stage != alyze.SleepStage.DEEP]
+    report = store.regroup_sleep(stream, SOURCES, ZONES, without_deep, 0, b"hk-anchor-2")
+    assert (report.inserted, report.updated, report.deleted) == (0, 1, 0)
+    [day] = store.daily_summaries("2026-11-28", "2026-11-28")
+    assert day.sleep.deep_s == pytest.approx(0)
+
+
+def test_a_check_in_follows_the_clinics_questionnaire_and_names_a_bad_item(store):
+    assert store.check_in_questionnaire() == alyze.Questionnaire.MC_LEAN
+    app = alyze.Source(name="alyze", bundle_id="app.alyze", version=None, device=None)
+    at = BASE_MS + 7 * 3_600_000  # 08:00 local
+    # Hooper items are 1-7 with 1 best: all 1s are the best morning, wellness 1.
+    best = alyze.CheckInAnswers.HOOPER(sleep=1, stress=1, fatigue=1, soreness=1)
+    store.record_check_in(at, 3600, "Europe/Berlin", best, app)
+    [day] = store.daily_summaries("2026-11-28", "2026-11-28")
+    assert day.check_in_wellness == pytest.approx(1.0)
+
+    bad = alyze.CheckInAnswers.MC_LEAN(fatigue=3, sleep_quality=6, soreness=3, stress=3, mood=3)
+    with pytest.raises(alyze.AlyzeError.InvalidArgument) as raised:
+        store.record_check_in(at, 3600, None, bad, app)
+    assert "sleep_quality" in str(raised.value)
