@@ -2,8 +2,10 @@
 //! answer sorted into what the engine does next ([`Failure`]).
 //!
 //! TLS: reqwest's rustls backend with the platform's certificate verifier (the OS trust store, as
-//! the phones' own apps use); on Android that verifier needs its one-time initialisation with the
-//! app's context, which the Android shell does before the first sync.
+//! the phones' own apps use, and with them a clinic's own certificate authority that a device
+//! trusts). Chosen over reqwest 0.12 with bundled web roots for that reason. On Android the
+//! verifier needs a one-time initialisation with the app's context, which the Android shell does
+//! at start (`bindings/src/android.rs`, Kotlin `PlatformTls`).
 
 use std::time::Duration;
 
