@@ -137,7 +137,7 @@ impl IntoCore for FfiSleepSample {
 #[uniffi::export]
 impl AlyzeStore {
     /// Regroups HealthKit's sleep of stream `stream` into nights (core `store/nights.rs`):
-    /// `samples` must be every sleep-analysis sample that overlaps `[from_ms, now)`; the nights
+    /// `samples` must be every sleep-analysis sample that ends after `from_ms`; the nights
     /// that start at least an hour after `from_ms` are made equal to their grouping (edits keep a
     /// night's id, nights no longer there are deleted) and `anchor` is saved, in one transaction.
     /// A sample that cannot be read is skipped at its position; a night the store refuses is

@@ -3,7 +3,7 @@
 //! HealthKit writes a night as many sleep-analysis samples, each with its own UUID, and reports a
 //! deletion by UUID alone (`HKDeletedObject` has no date); the data model keeps one
 //! [`SleepSession`] per night and source. So the store cannot apply a sample's change to a night
-//! by id. Instead the reader hands over every sample that overlaps a window `[from, now)` and the
+//! by id. Instead the reader hands over every sample that ends after a time `from`, and the
 //! store groups them as the export's import does (`platform/healthkit/nights.rs`), then makes the
 //! stored nights of the stream in the window equal to that grouping, with the anchor, in one
 //! transaction ([`Store::regroup_sleep`]):
@@ -45,7 +45,7 @@ pub struct Regrouped {
 
 impl Store {
     /// Regroups stream `stream`'s nights from `samples`, every sleep sample (a stage over an
-    /// interval, and its writer) that overlaps `[from, now)`, and saves `anchor` with them, in one
+    /// interval, and its writer) that ends after `from`, and saves `anchor` with them, in one
     /// transaction (module doc).
     pub fn regroup_sleep(
         &mut self,
