@@ -1,6 +1,7 @@
 // The Android shell: `alyze`, the library module (the generated Kotlin bindings, the cargo-ndk
-// built libraries, the portable kit and the Health Connect glue). Built with the Android SDK on a
-// developer's machine (`scripts/build-android`); not on the project's CI, which has no SDK.
+// built libraries, the portable kit and the Health Connect glue), and `app`, the member app
+// (Jetpack Compose) over it. Built with the Android SDK on a developer's machine
+// (`scripts/build-android`); not on the project's CI, which has no SDK.
 pluginManagement {
     repositories {
         google()
@@ -14,8 +15,20 @@ dependencyResolutionManagement {
     repositories {
         google()
         mavenCentral()
+        // The Kotlin half of the rustls-platform-verifier crate (which the core's HTTP client uses
+        // to check the clinic's certificate) is published only in the crate's own Maven archive on
+        // GitHub. Only its group is taken from there, and nothing of that group from elsewhere.
+        exclusiveContent {
+            forRepository {
+                maven {
+                    name = "rustlsPlatformVerifier"
+                    url = uri("https://github.com/rustls/rustls-platform-verifier/raw/maven-archive/android-release-support/maven/")
+                }
+            }
+            filter { includeGroup("org.rustls") }
+        }
     }
 }
 
 rootProject.name = "alyze-android"
-include(":alyze")
+include(":alyze", ":app")

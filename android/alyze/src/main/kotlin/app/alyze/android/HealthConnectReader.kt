@@ -4,13 +4,15 @@
 // meanwhile is missed, ended by a sweep of what the read no longer delivered (deleted while the
 // token was expired). Each record is copied into the kit's plain values and handed to
 // `HealthConnectIngest`, which stores the page and its token in one transaction. Everything after
-// the copy is in the kit and the core, and tested on a JVM.
-//
+// the copy is in the kit and the core, and tested on a JVM. The permissions it needs are listed
+// once here, for the app to ask for.
 package app.alyze.android
 
 import androidx.health.connect.client.HealthConnectClient
+import androidx.health.connect.client.HealthConnectFeatures
 import androidx.health.connect.client.changes.DeletionChange
 import androidx.health.connect.client.changes.UpsertionChange
+import androidx.health.connect.client.permission.HealthPermission
 import androidx.health.connect.client.records.HeartRateRecord
 import androidx.health.connect.client.records.HeartRateVariabilityRmssdRecord
 import androidx.health.connect.client.records.Record
@@ -128,4 +130,34 @@ class HealthConnectReader(private val client: HealthConnectClient, private val i
         manufacturer = metadata.device?.manufacturer,
         model = metadata.device?.model,
     )
+
+    companion object {
+        /** Reading each record type [readAll] reads (declared in the library's manifest). */
+        val READ_PERMISSIONS: Set<String> = setOf(
+            HealthPermission.getReadPermission(HeartRateRecord::class),
+            HealthPermission.getReadPermission(SleepSessionRecord::class),
+            HealthPermission.getReadPermission(RestingHeartRateRecord::class),
+            HealthPermission.getReadPermission(HeartRateVariabilityRmssdRecord::class),
+        )
+
+        /**
+         * What to ask the member for on this phone: the reads, and, where this Health Connect
+         * offers them, reading in the background (the hourly [SyncWorker]) and reading data older
+         * than 30 days (the baselines look back 60).
+         */
+        fun permissions(client: HealthConnectClient): Set<String> = buildSet {
+            addAll(READ_PERMISSIONS)
+            val features = client.features
+            if (features.getFeatureStatus(HealthConnectFeatures.FEATURE_READ_HEALTH_DATA_IN_BACKGROUND) ==
+                HealthConnectFeatures.FEATURE_STATUS_AVAILABLE
+            ) {
+                add(HealthPermission.PERMISSION_READ_HEALTH_DATA_IN_BACKGROUND)
+            }
+            if (features.getFeatureStatus(HealthConnectFeatures.FEATURE_READ_HEALTH_DATA_HISTORY) ==
+                HealthConnectFeatures.FEATURE_STATUS_AVAILABLE
+            ) {
+                add(HealthPermission.PERMISSION_READ_HEALTH_DATA_HISTORY)
+            }
+        }
+    }
 }

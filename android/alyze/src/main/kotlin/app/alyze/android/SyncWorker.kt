@@ -26,6 +26,7 @@ import uniffi.alyze.CredentialKeeper
 import uniffi.alyze.FfiReadinessSettings
 import uniffi.alyze.MemberProfile
 import uniffi.alyze.SyncListener
+import uniffi.alyze.SyncReport
 
 /** What the app's `Application` gives its background work. */
 interface AlyzeApp {
@@ -36,22 +37,33 @@ interface AlyzeApp {
     fun readinessSettings(): FfiReadinessSettings
 }
 
+/**
+ * One run, as the worker does it and as the app's "sync now" does it: Health Connect read into the
+ * store (when it is installed and the member allowed the reads), a sync with the clinic that tells
+ * [listener] its progress, then the reminders of today and tomorrow brought up to date. A failed
+ * sync throws its `AlyzeException` and leaves the reminders as they are.
+ */
+suspend fun syncOnce(context: Context, app: AlyzeApp, listener: SyncListener): SyncReport {
+    val zone = ZoneId.systemDefault()
+    val today = LocalDate.now(zone)
+    if (HealthConnectClient.getSdkStatus(context) == HealthConnectClient.SDK_AVAILABLE) {
+        val ingest = HealthConnectIngest(app.store) { ms -> zone.rules.getOffset(Instant.ofEpochMilli(ms)).totalSeconds }
+        try {
+            HealthConnectReader(HealthConnectClient.getOrCreate(context), ingest).readAll()
+        } catch (e: SecurityException) {
+            // A permission was withdrawn: sync what there is; the app asks again when opened.
+        }
+    }
+    val report = app.store.sync(today.toString(), app.profile(), app.readinessSettings(), app.keeper, listener)
+    app.reminders.refresh(app.store, today, zone.id, app.profile(), app.readinessSettings(), System.currentTimeMillis())
+    return report
+}
+
 /** Reads, syncs and reschedules; see the file's comment. */
 class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
     override suspend fun doWork(): Result {
-        val app = applicationContext as AlyzeApp
-        val zone = ZoneId.systemDefault()
-        val today = LocalDate.now(zone)
-        if (HealthConnectClient.getSdkStatus(applicationContext) == HealthConnectClient.SDK_AVAILABLE) {
-            val ingest = HealthConnectIngest(app.store) { ms -> zone.rules.getOffset(Instant.ofEpochMilli(ms)).totalSeconds }
-            try {
-                HealthConnectReader(HealthConnectClient.getOrCreate(applicationContext), ingest).readAll()
-            } catch (e: SecurityException) {
-                // A permission was withdrawn: sync what there is; the app asks again when opened.
-            }
-        }
         try {
-            app.store.sync(today.toString(), app.profile(), app.readinessSettings(), app.keeper, Quiet)
+            syncOnce(applicationContext, applicationContext as AlyzeApp, Quiet)
         } catch (e: AlyzeException.SyncFailed) {
             return Result.retry()
         } catch (e: AlyzeException.NotEnrolled) {
@@ -59,10 +71,6 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
         } catch (e: AlyzeException.OtherMember) {
             return Result.failure()
         }
-        val wanted = app.store.reminders(
-            today.toString(), today.plusDays(1).toString(), zone.id, emptyList(), app.profile(), app.readinessSettings(),
-        )
-        app.reminders.apply(wanted, System.currentTimeMillis())
         return Result.success()
     }
 

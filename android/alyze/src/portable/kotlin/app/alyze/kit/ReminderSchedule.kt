@@ -1,11 +1,17 @@
 // The phone's notifications kept equal to the plan's reminders: the core diffs what is scheduled
-// against what the plan wants (`diffReminders`), and this applies the diff (cancel, then add) to
-// the platform's scheduler and remembers what is now scheduled. Android: AlarmManager and
-// NotificationManager behind [NotificationScheduler], the held list in the app's preferences.
+// against what the plan of today and tomorrow wants (`reminders`, `diffReminders`), and this
+// applies the diff (cancel, then add) to the platform's scheduler and remembers what is now
+// scheduled. Android: AlarmManager and NotificationManager behind [NotificationScheduler], the held
+// list in the app's preferences (`SharedPreferencesHeldReminders`).
 package app.alyze.kit
 
+import java.time.LocalDate
+import uniffi.alyze.AlyzeException
+import uniffi.alyze.AlyzeStore
+import uniffi.alyze.FfiReadinessSettings
 import uniffi.alyze.FfiReminder
 import uniffi.alyze.FfiScheduleDiff
+import uniffi.alyze.MemberProfile
 import uniffi.alyze.diffReminders
 
 /** Where notifications are scheduled and cancelled, by the reminder's stable id. */
@@ -40,5 +46,27 @@ class ReminderSchedule(private val scheduler: NotificationScheduler, private val
         val now = before.filter { it.id !in cancelled && it.id !in added } + diff.add
         held.save(now.sortedWith(compareBy({ it.fireAtMs }, { it.id })))
         return diff
+    }
+
+    /**
+     * Brings the notifications to the plans of [today] and the day after in [zone] (IANA), as of
+     * [nowMs]: what the background run does after a sync, and the app after the member logs a
+     * session or signs out. Without a prescription nothing is wanted, so whatever was scheduled
+     * is cancelled.
+     */
+    fun refresh(
+        store: AlyzeStore,
+        today: LocalDate,
+        zone: String,
+        profile: MemberProfile,
+        settings: FfiReadinessSettings,
+        nowMs: Long,
+    ): FfiScheduleDiff {
+        val wanted = try {
+            store.reminders(today.toString(), today.plusDays(1).toString(), zone, emptyList(), profile, settings)
+        } catch (e: AlyzeException.NoPrescription) {
+            emptyList()
+        }
+        return apply(wanted, nowMs)
     }
 }
