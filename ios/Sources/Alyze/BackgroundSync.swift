@@ -1,8 +1,9 @@
 // The background run on iOS: a `BGAppRefreshTask` about hourly that reads HealthKit into the store,
 // syncs with the clinic and brings the reminders up to date. When iOS ends the task early, the
-// Swift task is cancelled, and with it the core's sync (its async call is cancellable; nothing
-// settled is lost). Info.plist lists the identifier under `BGTaskSchedulerPermittedIdentifiers`,
-// and `UIBackgroundModes` holds `fetch`.
+// Swift task is cancelled and the task is reported unfinished at once: the run itself goes on
+// until it ends or the app is suspended (the generated async calls into the core do not observe
+// Swift cancellation; nothing settled is lost). Info.plist lists the identifier under
+// `BGTaskSchedulerPermittedIdentifiers`, and `UIBackgroundModes` holds `fetch`.
 import BackgroundTasks
 import Foundation
 
@@ -16,14 +17,24 @@ public enum BackgroundSync {
         BGTaskScheduler.shared.register(forTaskWithIdentifier: identifier, using: nil) { task in
             schedule()
             let work = Task {
+                let success: Bool
                 do {
                     try await run()
-                    task.setTaskCompleted(success: true)
+                    success = true
                 } catch {
-                    task.setTaskCompleted(success: false)
+                    success = false
+                }
+                // Once expired, the expiration handler has already completed the task.
+                if !Task.isCancelled {
+                    task.setTaskCompleted(success: success)
                 }
             }
-            task.expirationHandler = { work.cancel() }
+            // iOS may end the app unless the task is completed promptly after expiry, and the
+            // run does not stop on cancellation, so the task is completed here.
+            task.expirationHandler = {
+                work.cancel()
+                task.setTaskCompleted(success: false)
+            }
         }
     }
 

@@ -1,11 +1,11 @@
 // HealthKit read incrementally into the member's store: one `HKAnchoredObjectQuery` per type, from
 // the anchor stored with the last batch (the store keeps it in the batch's own transaction, so a
 // crash re-reads one batch, which the store counts as duplicates), with the deleted objects'
-// UUIDs; heartbeat series with their beats (`HKHeartbeatSeriesQuery`) for the night's RMSSD;
-// workouts with their statistics and events; sleep analysis, whose samples the core groups into
-// nights (see `readSleep`); and observer queries with background delivery, so that a new watch
-// sample wakes the app to read it. Units are converted here to the core's (bpm, ms, kcal, m);
-// everything else, the activity and sleep-stage tables included, is the core's.
+// UUIDs; heartbeat series with their beats (`HKHeartbeatSeriesQueryDescriptor`) for the night's
+// RMSSD; workouts with their statistics and events; sleep analysis, whose samples the core groups
+// into nights (see `readSleep`); and observer queries with background delivery, so that a new
+// watch sample wakes the app to read it. Units are converted here to the core's (bpm, ms, kcal,
+// m); everything else, the activity and sleep-stage tables included, is the core's.
 import Foundation
 import HealthKit
 
@@ -279,22 +279,15 @@ public final class HealthKitReader {
         }
     }
 
-    /// The beats of a series: seconds since its start, and whether a gap came before each.
+    /// The beats of a series: seconds since its start, and whether a gap came before each. Read
+    /// with the async descriptor: `HKHeartbeatSeriesQuery`'s data handler is `@Sendable`, so it
+    /// cannot append to a local array.
     private func beats(of sample: HKHeartbeatSeriesSample) async throws -> [Beat] {
-        try await withCheckedThrowingContinuation { continuation in
-            var beats: [Beat] = []
-            let query = HKHeartbeatSeriesQuery(heartbeatSeries: sample) { _, sinceStart, gap, done, error in
-                if let error {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                beats.append(Beat(offsetS: sinceStart, precededByGap: gap))
-                if done {
-                    continuation.resume(returning: beats)
-                }
-            }
-            health.execute(query)
+        var beats: [Beat] = []
+        for try await beat in HKHeartbeatSeriesQueryDescriptor(sample).results(for: health) {
+            beats.append(Beat(offsetS: beat.timeIntervalSinceStart, precededByGap: beat.precededByGap))
         }
+        return beats
     }
 
     private func archive(_ anchor: HKQueryAnchor?) throws -> Data? {

@@ -39,7 +39,11 @@ public final class ReminderScheduler {
             "zone": reminder.zone ?? "", "local_time": reminder.localTime,
         ]
         let fireAt = Date(timeIntervalSince1970: Double(reminder.fireAtMs) / 1000)
-        let components = Calendar.current.dateComponents(in: .current, from: fireAt)
+        // Only the fields that name the instant, with the zone: `dateComponents(in:from:)` also
+        // fills `quarter` with 0, a reported cause of calendar triggers that never fire.
+        let components = Calendar.current.dateComponents(
+            [.timeZone, .year, .month, .day, .hour, .minute, .second], from: fireAt
+        )
         let trigger = UNCalendarNotificationTrigger(dateMatching: components, repeats: false)
         return UNNotificationRequest(identifier: reminder.id, content: content, trigger: trigger)
     }

@@ -92,8 +92,11 @@ struct LogSessionView: View {
             _ = try await model.log(session)
             dismiss()
         } catch {
+            // Offered only after the range refusal: the override cannot help any other failure.
             if case AlyzeError.DoseOutsideSafeRange = error {
                 outsideSafeRange = true
+            } else {
+                outsideSafeRange = false
             }
             failure = message(for: error)
         }

@@ -74,6 +74,7 @@ struct PlanView: View {
             failure = nil
         } catch {
             plan = nil
+            week = nil
             failure = message(for: error)
         }
     }

@@ -48,14 +48,18 @@ struct TodayView: View {
             }
             .navigationTitle("Today")
             .task(id: model.revision) { await load() }
-            .refreshable {
-                do {
-                    try await model.refresh()
-                    refreshFailure = nil
-                } catch {
-                    refreshFailure = message(for: error)
-                }
-            }
+            // The action is a `@Sendable` closure, off the main actor unless SwiftUI marks it to
+            // inherit it as it does `.task`'s; the state is set in a main-actor method either way.
+            .refreshable { await refresh() }
+        }
+    }
+
+    private func refresh() async {
+        do {
+            try await model.refresh()
+            refreshFailure = nil
+        } catch {
+            refreshFailure = message(for: error)
         }
     }
 
