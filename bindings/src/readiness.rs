@@ -9,9 +9,9 @@
 
 use alyze_core::load::Sex;
 use alyze_core::readiness::{
-    Component, ComponentBaseline, ComponentName, DayReadiness, Flag, FlagCategory, FlagCode,
-    HrvMetric, LoadKind, MemberProfile, MissingInput, ReadinessHistory, ReadinessState, Reason,
-    ReasonCode, Recommendation, Severity, TrendDay, readiness_history,
+    Component, ComponentBaseline, ComponentName, DEFAULT_SEX, DayReadiness, Flag, FlagCategory,
+    FlagCode, HrvMetric, LoadKind, MemberProfile, MissingInput, ReadinessHistory, ReadinessState,
+    Reason, ReasonCode, Recommendation, Severity, TrendDay, readiness_history,
 };
 use chrono::NaiveDate;
 
@@ -336,6 +336,14 @@ pub struct FfiReadinessHistory {
     pub days: Vec<FfiDayReadiness>,
     /// Each day's inputs and baselines.
     pub trends: Vec<FfiTrendDay>,
+}
+
+/// The profile of a member who has not given theirs: the core's `DEFAULT_SEX` (female, the
+/// conservative choice: a wrong default errs towards recovery), nothing else known. A shell uses
+/// it until the member saves a profile, and says so.
+#[uniffi::export]
+pub fn default_member_profile() -> MemberProfile {
+    MemberProfile::new(DEFAULT_SEX)
 }
 
 #[uniffi::export]

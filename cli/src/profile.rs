@@ -6,12 +6,8 @@
 //! atomically (a temporary file in the same directory, then a rename, so a crash leaves the old
 //! profile or the new one, never half of one). Without flags the stored profile is used.
 //!
-//! Default when the sex was never given: [`DEFAULT_SEX`] (female), and the human output says so in
-//! one line. Female is the conservative choice on both things sex changes: Banister's female
-//! weighting 0.86 e^(1.67 HRr) is above the male 0.64 e^(1.92 HRr) at every heart-rate reserve
-//! from 0 to 1 (they would only meet at 1.18), so the load and its fatigue read higher, and
-//! Mougios' (2007) female creatine kinase limit is lower; a wrong default therefore errs towards
-//! recovery, never towards a push day. Without heart rates the engine uses the member's own data
+//! Default when the sex was never given: the core's [`DEFAULT_SEX`] (female, the conservative
+//! choice; its doc says why), and the human output says so in one line. Without heart rates the engine uses the member's own data
 //! (median resting HR, highest workout HR), or the age-predicted maximum when the age is known.
 //!
 //! `profile.json` (keys, all optional): `{"sex": "female" | "male", "max_hr_bpm": number,
@@ -21,15 +17,12 @@ use std::fs;
 use std::path::Path;
 
 use alyze_core::load::Sex;
-use alyze_core::readiness::MemberProfile;
+use alyze_core::readiness::{DEFAULT_SEX, MemberProfile};
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
 
 use crate::data_file;
-
-/// The sex used when the member never gave one (module doc: the conservative choice).
-pub const DEFAULT_SEX: Sex = Sex::Female;
 
 /// The profile's file name in the data directory.
 pub const FILE_NAME: &str = "profile.json";

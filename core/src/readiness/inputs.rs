@@ -36,6 +36,14 @@ use crate::health::labs::loinc;
 use crate::load::{Sex, banister_trimp};
 use crate::summary::{DailySummary, LabEntry};
 
+/// The sex assumed when the member never gave one. Female is the conservative choice on both
+/// things sex changes: Banister's female weighting 0.86 e^(1.67 HRr) is above the male
+/// 0.64 e^(1.92 HRr) at every heart-rate reserve from 0 to 1 (they would only meet at 1.18), so
+/// the load and its fatigue read higher, and Mougios' (2007) female creatine kinase limit is lower;
+/// a wrong default therefore errs towards recovery, never towards a push day. The command line and
+/// both apps use it, and say so while the member has not given theirs.
+pub const DEFAULT_SEX: Sex = Sex::Female;
+
 /// What the engine needs to know about the member beyond their data.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MemberProfile {

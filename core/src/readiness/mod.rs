@@ -44,7 +44,9 @@ pub use baseline::{
 pub use error::ReadinessError;
 pub use flags::{Flag, FlagCategory, FlagCode};
 pub use history::{HistoryError, HistorySettings, ReadinessHistory, TrendDay, readiness_history};
-pub use inputs::{DailyInputs, LoadKind, MemberProfile, TrimpHeartRates, daily_inputs};
+pub use inputs::{
+    DEFAULT_SEX, DailyInputs, LoadKind, MemberProfile, TrimpHeartRates, daily_inputs,
+};
 pub use report::{
     Component, ComponentBaseline, ComponentName, DayReadiness, MissingInput, ReadinessState,
     Reason, ReasonCode, Recommendation, Severity,

@@ -21,9 +21,11 @@ public final class AppModel {
     /// The engine's documented defaults: no clinic readiness settings cross the FFI yet.
     let settings = defaultReadinessSettings()
 
-    /// The member's profile; `nil` until they give their sex in Settings (the TRIMP constants and
-    /// the creatine kinase limit depend on it, so nothing is assessed without it).
-    private(set) var profile: MemberProfile?
+    /// The member's profile: the saved one, else the core's default (`defaultMemberProfile()`:
+    /// female, the choice that errs towards recovery), which Today and Settings say is in use.
+    private(set) var profile: MemberProfile
+    /// Whether the member has not saved a profile yet, so the default is in use.
+    private(set) var profileIsDefault: Bool
     /// Whether enrolment credentials are saved.
     private(set) var enrolled: Bool
     /// When the last sync with the clinic finished.
@@ -40,7 +42,9 @@ public final class AppModel {
         self.keeper = keeper
         self.health = health
         reader = HealthKitReader(health: health, store: store)
-        profile = ProfileDefaults.load()
+        let saved = ProfileDefaults.load()
+        profile = saved ?? defaultMemberProfile()
+        profileIsDefault = saved == nil
         enrolled = (try? keeper.load()) != nil
     }
 
@@ -72,10 +76,8 @@ public final class AppModel {
         }
     }
 
-    /// Settings' "Sync now": the whole run, refused without the profile that the days sent to the
-    /// clinic are assessed with (`refresh` skips the sync then).
+    /// Settings' "Sync now": the whole run.
     func syncNow() async throws {
-        _ = try requireProfile()
         try await refresh()
     }
 
@@ -99,7 +101,7 @@ public final class AppModel {
         if HKHealthStore.isHealthDataAvailable() {
             do { try await reader.readAll() } catch { failure = error }
         }
-        if enrolled, let profile {
+        if enrolled {
             do {
                 _ = try await store.sync(
                     today: LocalDay.string(Date()), profile: profile, settings: settings,
@@ -118,8 +120,7 @@ public final class AppModel {
     /// Schedules the reminders of today's and tomorrow's plans (the core diffs them against the
     /// pending notifications); none before the clinic's prescription arrives.
     private func updateReminders() async throws {
-        guard let profile else { return }
-        let store = self.store, settings = self.settings
+        let store = self.store, settings = self.settings, profile = self.profile
         let now = Date()
         let from = LocalDay.string(now), to = LocalDay.string(LocalDay.adding(1, to: now))
         let zone = TimeZone.current.identifier
@@ -139,15 +140,14 @@ public final class AppModel {
     // MARK: Today, Plan, Trends
 
     func readiness(on day: Date) async throws -> FfiDayReadiness {
-        let profile = try requireProfile()
-        let store = self.store, settings = self.settings, date = LocalDay.string(day)
+        let store = self.store, settings = self.settings, profile = self.profile
+        let date = LocalDay.string(day)
         return try await offMain { try store.readiness(date: date, profile: profile, settings: settings) }
     }
 
     /// The readiness and trends of the `days` days ending on `last`, oldest first.
     func history(days: Int, endingOn last: Date) async throws -> FfiReadinessHistory {
-        let profile = try requireProfile()
-        let store = self.store, settings = self.settings
+        let store = self.store, settings = self.settings, profile = self.profile
         let from = LocalDay.string(LocalDay.adding(1 - days, to: last)), to = LocalDay.string(last)
         return try await offMain {
             try store.readinessHistory(from: from, to: to, profile: profile, settings: settings)
@@ -156,8 +156,8 @@ public final class AppModel {
 
     /// The plan of `day` in the phone's zone, from the workouts logged so far.
     func plan(on day: Date) async throws -> FfiDayPlan? {
-        let profile = try requireProfile()
-        let store = self.store, settings = self.settings, date = LocalDay.string(day)
+        let store = self.store, settings = self.settings, profile = self.profile
+        let date = LocalDay.string(day)
         let zone = TimeZone.current.identifier
         return try await offMain {
             try store.planDays(
@@ -209,6 +209,7 @@ public final class AppModel {
     func saveProfile(_ profile: MemberProfile) {
         ProfileDefaults.save(profile)
         self.profile = profile
+        profileIsDefault = false
         revision += 1
     }
 
@@ -264,7 +265,8 @@ public final class AppModel {
         try await offMain { try store.signOut() }
         keeper.clear()
         ProfileDefaults.clear()
-        profile = nil
+        profile = defaultMemberProfile()
+        profileIsDefault = true
         enrolled = false
         lastSync = nil
         try await reminders.apply(wanted: [])
@@ -272,11 +274,6 @@ public final class AppModel {
     }
 
     // MARK: Helpers
-
-    private func requireProfile() throws -> MemberProfile {
-        guard let profile else { throw ShellError.noProfile }
-        return profile
-    }
 
     /// This app as the source of what the member enters by hand.
     private var appSource: Source {

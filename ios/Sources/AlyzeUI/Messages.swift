@@ -8,8 +8,6 @@ import HealthKit
 
 /// Failures of the shell's own flows.
 enum ShellError: Error {
-    /// Nothing is assessed before the member gives their sex in Settings.
-    case noProfile
     /// Sign-out was asked while this many changes have not reached the clinic.
     case unsentChanges(UInt64)
     /// This device has no Health app (an iPad without HealthKit).
@@ -23,8 +21,6 @@ func message(for error: Error) -> String {
         return message(for: error)
     case let error as ShellError:
         switch error {
-        case .noProfile:
-            return "Set up your profile in Settings first."
         case .unsentChanges(let count):
             return "\(count) changes have not reached your clinic yet."
         case .healthUnavailable:

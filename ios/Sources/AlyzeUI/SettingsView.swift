@@ -24,8 +24,9 @@ struct SettingsView: View {
     }
 }
 
-/// Sex is required (the core's TRIMP and creatine kinase constants); the rest refine the
-/// assessment when the clinic has measured them.
+/// Sex sets the core's TRIMP and creatine kinase constants; until the member saves it the core's
+/// default (female, which errs towards recovery) is used. The rest refine the assessment when the
+/// clinic has measured them.
 @MainActor
 private struct ProfileSection: View {
     @Environment(AppModel.self) private var model
@@ -63,15 +64,19 @@ private struct ProfileSection: View {
         } header: {
             Text("Profile")
         } footer: {
-            Text("Give the heart rates only if your clinic measured them.")
+            if model.profileIsDefault {
+                Text("Until you save your sex, readiness assumes female, which errs towards recovery. Give the heart rates only if your clinic measured them.")
+            } else {
+                Text("Give the heart rates only if your clinic measured them.")
+            }
         }
         .task(id: model.profile) {
             let profile = model.profile
-            sex = profile?.sex
-            ageYears = profile?.ageYears
-            restingHrBpm = profile?.restingHrBpm
-            maxHrBpm = profile?.maxHrBpm
-            metric = profile?.preferredHrvMetric
+            sex = model.profileIsDefault ? nil : profile.sex
+            ageYears = profile.ageYears
+            restingHrBpm = profile.restingHrBpm
+            maxHrBpm = profile.maxHrBpm
+            metric = profile.preferredHrvMetric
         }
     }
 }

@@ -20,6 +20,10 @@ struct TodayView: View {
                 ForEach([refreshFailure, failure].compactMap { $0 }, id: \.self) {
                     Text($0).foregroundStyle(.secondary)
                 }
+                if model.profileIsDefault {
+                    Text("Assessed as female until you set your profile in Settings.")
+                        .foregroundStyle(.secondary)
+                }
                 if let day {
                     Section { CallView(day: day) }
                     if !day.flags.isEmpty {

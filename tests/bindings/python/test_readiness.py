@@ -99,3 +99,12 @@ def test_a_bad_profile_or_date_is_a_typed_error(store):
     with pytest.raises(alyze.AlyzeError.InvalidArgument) as error:
         store.readiness("10 Sep 2022", profile(), settings)
     assert error.value.name == "date"
+
+
+def test_the_default_profile_errs_towards_recovery(store):
+    # A member who has not given their sex is assessed as female (the core's DEFAULT_SEX): the
+    # higher TRIMP weighting and the lower CK limit, so a wrong default never makes a push day.
+    default = alyze.default_member_profile()
+    assert default.sex == alyze.Sex.FEMALE
+    assert (default.age_years, default.max_hr_bpm, default.resting_hr_bpm) == (None, None, None)
+    assert store.readiness("2026-01-10", default, alyze.default_readiness_settings()).date == "2026-01-10"

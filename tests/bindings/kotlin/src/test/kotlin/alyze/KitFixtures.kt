@@ -11,12 +11,38 @@ import app.alyze.kit.HcOrigin
 import app.alyze.kit.HcSleepSession
 import app.alyze.kit.HcSleepStage
 import app.alyze.kit.HealthConnectIngest
+import app.alyze.kit.HeldReminders
+import app.alyze.kit.NotificationScheduler
 import java.time.Instant
 import java.time.LocalDate
 import java.time.LocalDateTime
 import java.time.ZoneId
 import uniffi.alyze.AlyzeStore
+import uniffi.alyze.FfiReminder
 import uniffi.alyze.Source
+
+/** The Android scheduler, recording what it was told; [reboot] drops everything, as Android does. */
+internal class FakeScheduler : NotificationScheduler {
+    val scheduled = sortedMapOf<String, FfiReminder>()
+    val cancelled = mutableListOf<String>()
+    override fun schedule(reminder: FfiReminder) {
+        scheduled[reminder.id] = reminder
+    }
+    override fun cancel(id: String) {
+        cancelled += id
+        scheduled.remove(id)
+    }
+    fun reboot() = scheduled.clear()
+}
+
+/** What the app keeps of its scheduled reminders, in memory. */
+internal class MemoryHeld : HeldReminders {
+    var saved: List<FfiReminder> = emptyList()
+    override fun load() = saved
+    override fun save(reminders: List<FfiReminder>) {
+        saved = reminders
+    }
+}
 
 internal object KitFixtures {
     val zone: ZoneId = ZoneId.of("Europe/Berlin")

@@ -8,8 +8,6 @@
 // the range but not the dose.
 package alyze
 
-import app.alyze.kit.HeldReminders
-import app.alyze.kit.NotificationScheduler
 import app.alyze.kit.ReminderSchedule
 import app.alyze.kit.SessionEntry
 import app.alyze.kit.SessionInput
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir
 import uniffi.alyze.AlyzeException
 import uniffi.alyze.AlyzeStore
 import uniffi.alyze.FfiDayPlan
-import uniffi.alyze.FfiReminder
 import uniffi.alyze.MemberProfile
 import uniffi.alyze.RecoveryModality
 import uniffi.alyze.Sex
@@ -166,22 +163,9 @@ class PlanTimelineTest {
     @Test
     fun `the reminders follow the plan, a logged plunge's is cancelled, and none stay after sign-out`() {
         prescribed().use { store ->
-            val scheduled = sortedMapOf<String, FfiReminder>()
-            val scheduler = object : NotificationScheduler {
-                override fun schedule(reminder: FfiReminder) {
-                    scheduled[reminder.id] = reminder
-                }
-                override fun cancel(id: String) {
-                    scheduled.remove(id)
-                }
-            }
-            val held = object : HeldReminders {
-                var saved: List<FfiReminder> = emptyList()
-                override fun load() = saved
-                override fun save(reminders: List<FfiReminder>) {
-                    saved = reminders
-                }
-            }
+            val scheduler = FakeScheduler()
+            val scheduled = scheduler.scheduled
+            val held = MemoryHeld()
             val schedule = ReminderSchedule(scheduler, held)
             val day = LocalDate.parse("2026-03-04")
             val dawn = KitFixtures.at(day, "05:00")
@@ -196,6 +180,14 @@ class PlanTimelineTest {
             store.logSession(loggedSession(entry, KitFixtures.zone), KitFixtures.app)
             val diff = refresh()
             assertEquals(listOf("2026-03-04/cold_plunge/0"), diff.cancel)
+            assertEquals(listOf("2026-03-05/cold_plunge/0"), scheduled.keys.toList())
+
+            // The phone restarts and Android drops its alarms: the held list still names the
+            // plunge, so a refresh alone adds nothing; once told, the schedule sets it again.
+            scheduler.reboot()
+            assertTrue(refresh().add.isEmpty())
+            schedule.lostAll()
+            assertEquals(listOf("2026-03-05/cold_plunge/0"), refresh().add.map { it.id })
             assertEquals(listOf("2026-03-05/cold_plunge/0"), scheduled.keys.toList())
 
             // Signed out: the prescription is gone with the rest, so nothing is wanted.

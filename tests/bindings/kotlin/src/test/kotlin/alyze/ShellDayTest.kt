@@ -15,8 +15,6 @@ import app.alyze.kit.HcSleepSession
 import app.alyze.kit.HcSleepStage
 import app.alyze.kit.HealthConnectIngest
 import app.alyze.kit.HealthConnectStreams
-import app.alyze.kit.HeldReminders
-import app.alyze.kit.NotificationScheduler
 import app.alyze.kit.ReminderSchedule
 import java.io.File
 import java.nio.file.Path
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
 import uniffi.alyze.AlyzeStore
 import uniffi.alyze.FfiPlannedWorkout
-import uniffi.alyze.FfiReminder
 import uniffi.alyze.MemberProfile
 import uniffi.alyze.Recommendation
 import uniffi.alyze.Sex
@@ -87,27 +84,6 @@ private val prescription = """
      "availability": [{"start": "07:00:00", "end": "21:00:00"}],
      "quiet_hours": [{"start": "22:00:00", "end": "07:00:00"}]}
 """.trimIndent()
-
-/** The Android scheduler, recording what it was told. */
-private class FakeScheduler : NotificationScheduler {
-    val scheduled = sortedMapOf<String, FfiReminder>()
-    val cancelled = mutableListOf<String>()
-    override fun schedule(reminder: FfiReminder) {
-        scheduled[reminder.id] = reminder
-    }
-    override fun cancel(id: String) {
-        cancelled += id
-        scheduled.remove(id)
-    }
-}
-
-private class MemoryHeld : HeldReminders {
-    var saved: List<FfiReminder> = emptyList()
-    override fun load() = saved
-    override fun save(reminders: List<FfiReminder>) {
-        saved = reminders
-    }
-}
 
 /** The clinic server binary the Rust tests built (`cargo test` runs before these tests). */
 private val serverBinary = File(System.getProperty("alyze.target.dir") ?: "../../../target", "debug/alyze-server")

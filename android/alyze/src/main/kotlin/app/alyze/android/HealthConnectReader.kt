@@ -2,7 +2,8 @@
 // stored token (`getChanges`), page by page; the first time, or when the token expired (after 30
 // days unused), a full read (`readRecords`) under a token taken before it, so nothing written
 // meanwhile is missed, ended by a sweep of what the read no longer delivered (deleted while the
-// token was expired). Each record is copied into the kit's plain values and handed to
+// token was expired; without the history permission only over the last 30 days, the part of the
+// past this app is sure to be able to read). Each record is copied into the kit's plain values and handed to
 // `HealthConnectIngest`, which stores the page and its token in one transaction. Everything after
 // the copy is in the kit and the core, and tested on a JVM. The permissions it needs are listed
 // once here, for the app to ask for.
@@ -92,7 +93,9 @@ class HealthConnectReader(private val client: HealthConnectClient, private val i
 
     /**
      * Every record of [type], page by page with no token; then the sweep of what was not read,
-     * with the token taken before the read began.
+     * with the token taken before the read began. The sweep covers only what this app can read:
+     * everything with the history permission, else the last [READABLE_WITHOUT_HISTORY_DAYS] days,
+     * so that records older than the read can reach are never taken for deleted.
      */
     private suspend fun <R : Record, T> fullRead(
         type: KClass<R>,
@@ -102,6 +105,9 @@ class HealthConnectReader(private val client: HealthConnectClient, private val i
     ) {
         val token = client.getChangesToken(ChangesTokenRequest(recordTypes = setOf(type)))
         val startedMs = System.currentTimeMillis()
+        val history = HealthPermission.PERMISSION_READ_HEALTH_DATA_HISTORY in
+            client.permissionController.getGrantedPermissions()
+        val sweepFromMs = if (history) 0L else startedMs - READABLE_WITHOUT_HISTORY_DAYS * DAY_MS
         val seen = mutableListOf<String>()
         var pageToken: String? = null
         do {
@@ -112,7 +118,7 @@ class HealthConnectReader(private val client: HealthConnectClient, private val i
             store(HcChanges(response.records.map(copy), emptyList(), null))
             pageToken = response.pageToken
         } while (pageToken != null)
-        ingest.endFullRead(stream, seen, 0, startedMs, token)
+        ingest.endFullRead(stream, seen, sweepFromMs, startedMs, token)
     }
 
     private fun sleep(r: SleepSessionRecord) = HcSleepSession(
@@ -132,6 +138,14 @@ class HealthConnectReader(private val client: HealthConnectClient, private val i
     )
 
     companion object {
+        /**
+         * How far back an app without `PERMISSION_READ_HEALTH_DATA_HISTORY` can always read: Health
+         * Connect lets it read 30 days before the permission was first granted (Android developers,
+         * "Read data older than 30 days"), so at least the last 30 days from now.
+         */
+        const val READABLE_WITHOUT_HISTORY_DAYS = 30L
+        private const val DAY_MS = 86_400_000L
+
         /** Reading each record type [readAll] reads (declared in the library's manifest). */
         val READ_PERMISSIONS: Set<String> = setOf(
             HealthPermission.getReadPermission(HeartRateRecord::class),

@@ -49,6 +49,15 @@ class ReminderSchedule(private val scheduler: NotificationScheduler, private val
     }
 
     /**
+     * The platform dropped every scheduled notification (Android clears alarms when the phone
+     * restarts): forgets them, so that the next [apply] or [refresh] schedules every wanted
+     * reminder again instead of taking them for still set.
+     */
+    fun lostAll() {
+        held.save(emptyList())
+    }
+
+    /**
      * Brings the notifications to the plans of [today] and the day after in [zone] (IANA), as of
      * [nowMs]: what the background run does after a sync, and the app after the member logs a
      * session or signs out. Without a prescription nothing is wanted, so whatever was scheduled

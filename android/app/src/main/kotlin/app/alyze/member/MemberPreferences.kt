@@ -1,12 +1,14 @@
 // The member's profile as they set it in Settings (sex, age, resting and maximal heart rate), kept
 // in the app's private preferences: four values, read by every readiness call and by the
-// background sync. Until the member saves one, the profile has only a sex, the engine's one
-// required field, and the screens say that it is not set.
+// background sync. Until the member saves one, the core's default sex is used
+// (`defaultMemberProfile()`: female, the choice that errs towards recovery, as on iOS and the
+// command line), and the screens say that it is not set.
 package app.alyze.member
 
 import android.content.Context
 import uniffi.alyze.MemberProfile
 import uniffi.alyze.Sex
+import uniffi.alyze.defaultMemberProfile
 
 /** The saved profile. */
 class MemberPreferences(context: Context) {
@@ -15,9 +17,9 @@ class MemberPreferences(context: Context) {
     /** Whether the member saved a profile. */
     val isSet: Boolean get() = preferences.contains(SEX)
 
-    /** The saved profile, or a female profile with nothing else known before one is saved. */
+    /** The saved profile, or the core's default with nothing else known before one is saved. */
     fun profile(): MemberProfile = MemberProfile(
-        sex = preferences.getString(SEX, null)?.let(Sex::valueOf) ?: Sex.FEMALE,
+        sex = preferences.getString(SEX, null)?.let(Sex::valueOf) ?: defaultMemberProfile().sex,
         restingHrBpm = number(RESTING_HR),
         maxHrBpm = number(MAX_HR),
         ageYears = number(AGE),
