@@ -6,9 +6,13 @@ package app.alyze.android
 
 import android.content.Context
 import android.security.keystore.KeyGenParameterSpec
+import android.security.keystore.KeyPermanentlyInvalidatedException
 import android.security.keystore.KeyProperties
 import java.io.File
+import java.security.GeneralSecurityException
 import java.security.KeyStore
+import java.security.UnrecoverableKeyException
+import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
 import javax.crypto.SecretKey
@@ -21,14 +25,29 @@ import uniffi.alyze.Credentials
 class KeystoreCredentialKeeper(context: Context) : CredentialKeeper {
     private val file = File(context.noBackupFilesDir, "credentials.bin")
 
+    /**
+     * The saved credentials; `null` when there are none, or when their key is gone for good (the
+     * Keystore entry lost or invalidated, so the ciphertext can never be opened): then the file is
+     * deleted and the core answers "not enrolled", which sends the member to enrol again instead
+     * of failing every sync. Any other failure is thrown, and the core reports the sync failed.
+     */
     override fun load(): Credentials? {
         if (!file.exists()) return null
         val sealed = file.readBytes()
         // The first byte is the IV's length, then the IV, then the ciphertext with its GCM tag.
         val ivLength = sealed[0].toInt()
-        val cipher = Cipher.getInstance(TRANSFORMATION)
-        cipher.init(Cipher.DECRYPT_MODE, key(), GCMParameterSpec(TAG_BITS, sealed, 1, ivLength))
-        val json = JSONObject(cipher.doFinal(sealed, 1 + ivLength, sealed.size - 1 - ivLength).decodeToString())
+        val plain = try {
+            val cipher = Cipher.getInstance(TRANSFORMATION)
+            cipher.init(Cipher.DECRYPT_MODE, key(), GCMParameterSpec(TAG_BITS, sealed, 1, ivLength))
+            cipher.doFinal(sealed, 1 + ivLength, sealed.size - 1 - ivLength)
+        } catch (e: GeneralSecurityException) {
+            if (e !is AEADBadTagException && e !is KeyPermanentlyInvalidatedException && e !is UnrecoverableKeyException) {
+                throw e
+            }
+            file.delete()
+            return null
+        }
+        val json = JSONObject(plain.decodeToString())
         return Credentials(
             serverUrl = json.getString("server_url"),
             memberId = json.getString("member_id"),
