@@ -8,8 +8,8 @@
 //! coarse calls: a whole recording or a whole night in, one report out; and the member's store
 //! ([`store::AlyzeStore`]): a whole platform batch in, daily summaries out, an export imported
 //! with progress and cancellation, a day's readiness or a range's readiness and trends out, the
-//! clinic's prescription in, planned days and their reminders out, a logged session in and the
-//! week's adherence out, the day's check-in in; and sync with the clinic server ([`sync`]):
+//! clinic's prescription in, the member's planned training in ([`planned`]), planned days and
+//! their reminders out, a logged session in and the week's adherence out, the day's check-in in; and sync with the clinic server ([`sync`]):
 //! enrolment and a sync run, async on the crate's own runtime. On Android, `android.rs` gives the
 //! sync client's certificate verifier the JVM it needs (plain JNI, called once at start).
 //! Calls are synchronous (the shells call them off the main thread) except the network ones in
@@ -26,6 +26,7 @@ pub mod heartbeat;
 pub mod hrv;
 pub mod import;
 pub mod night;
+pub mod planned;
 pub mod protocol;
 pub mod readiness;
 pub mod readiness_settings;

@@ -16,14 +16,14 @@ use alyze_core::health::{RecoveryModality, RecoverySession, Source, Timestamp, T
 use alyze_core::protocol::member::{self, MemberDay, MemberError};
 use alyze_core::protocol::{
     ClinicSettings, ContrastDose, DayWorkout, Dose, DoseCheck, DroppedReason, ItemReason,
-    Prescription, ProtocolError, Reminder, ScheduleDiff, TargetAdherence, WeekAdherence,
-    WorkoutStatus, diff,
+    Prescription, ProtocolError, Reminder, ScheduleDiff, TargetAdherence, WeekAdherence, diff,
 };
 use alyze_core::readiness::{MemberProfile, Recommendation};
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
 use crate::AlyzeError;
+use crate::planned::day_workout;
 use crate::readiness_settings::{FfiReadinessSettings, ffi_setting_names};
 use crate::samples::timestamp;
 use crate::store::{AlyzeStore, date};
@@ -441,23 +441,7 @@ fn inputs(
     let planned = planned
         .into_iter()
         .enumerate()
-        .map(|(index, w)| {
-            let name = format!("planned #{index}");
-            let at = |ms, offset_s| {
-                timestamp("planned", ms, offset_s, None).map_err(|reason| {
-                    AlyzeError::InvalidArgument {
-                        name: name.clone(),
-                        reason: reason.to_string(),
-                    }
-                })
-            };
-            Ok(DayWorkout {
-                start: at(w.start_ms, w.start_offset_s)?,
-                end: at(w.end_ms, w.end_offset_s)?,
-                class: w.training_class,
-                status: WorkoutStatus::Planned,
-            })
-        })
+        .map(|(index, w)| day_workout(&format!("planned #{index}"), w))
         .collect::<Result<Vec<_>, AlyzeError>>()?;
     Ok((from, to, zone, planned, settings.to_core()?))
 }

@@ -6,9 +6,10 @@
 //!   save (a prescription against the settings' safe ranges, settings against the prescription
 //!   already saved), so the store never holds a pair the planner would refuse; [`clinic_settings`]
 //!   falls back to the documented defaults.
-//! - Days: [`plan_days`] plans each local day of a range from the workouts logged around it (plus
-//!   the calendar's planned ones the caller passes), the day's readiness call and the sessions
-//!   logged in its week so far, that day's included; [`reminders_between`] turns those plans into the phone's schedule.
+//! - Days: [`plan_days`] plans each local day of a range from the workouts logged around it, the
+//!   training the member planned in the store and the calendar's planned workouts the caller
+//!   passes, the day's readiness call and the sessions logged in its week so far, that day's
+//!   included; [`reminders_between`] turns those plans into the phone's schedule.
 //! - Sessions: [`log_session`] checks a session's dose, stores it on [`LOGGED_STREAM`] and answers
 //!   with its week's adherence; [`adherence_of_week`] counts a week.
 
@@ -109,9 +110,9 @@ pub fn set_clinic_settings(
 
 /// Plans each local day of `from..=to` in `zone` from the saved prescription and settings.
 ///
-/// Each day is planned with the workouts the store holds around it and the `planned` workouts of
-/// the member's calendar (the planner looks only at those that touch the day or the evening
-/// before), the day's readiness call (assessed with `profile` and `readiness`; none on a day that
+/// Each day is planned with the workouts the store holds around it, logged and planned
+/// (`store/planned.rs`), and the `planned` workouts of the member's calendar the caller passes
+/// (the planner looks only at those that touch the day or the evening before), the day's readiness call (assessed with `profile` and `readiness`; none on a day that
 /// is not scored, such as a future one), and the sessions logged in its week up to and including
 /// the day ([`week_so_far`]).
 pub fn plan_days(
@@ -128,8 +129,15 @@ pub fn plan_days(
     let settings = clinic_settings(store)?;
     // Midnight UTC two days either side covers every offset (at most 14 h) and the evening
     // before the first day, whose late strength session's gap reaches into the morning.
-    let logged: Vec<Workout> = store.records(utc_midnight(from, -2)?, utc_midnight(to, 2)?)?;
+    let (around_from, around_to) = (utc_midnight(from, -2)?, utc_midnight(to, 2)?);
+    let logged: Vec<Workout> = store.records(around_from, around_to)?;
     let mut workouts: Vec<DayWorkout> = logged.iter().map(DayWorkout::logged).collect();
+    workouts.extend(
+        store
+            .planned_workouts(around_from, around_to)?
+            .into_iter()
+            .map(|(_, workout)| workout),
+    );
     workouts.extend_from_slice(planned);
     let sessions = sessions_around(store, from, to)?;
     let calls = readiness_calls(store, from, to, profile, readiness)?;

@@ -26,6 +26,7 @@
 //! - `outbox.rs`: sync's side of the store: changes noted by triggers, the outbox of ops with their
 //!   op ids, the server's answers and the pull position (`docs/sync.md`).
 //! - `clinic_document.rs`: the clinic's prescription and settings for the member, as saved.
+//! - `planned.rs`: the training the member plans, which the protocol's planner counts.
 //! - `error.rs`: [`StoreError`] and [`SkipReason`]; neither ever carries a health value.
 //!
 //! # Connection settings
@@ -101,6 +102,7 @@ mod nights;
 mod outbox;
 mod parts;
 mod pending;
+mod planned;
 mod priority;
 mod quantity;
 mod recovery;
@@ -127,6 +129,7 @@ pub use nights::Regrouped;
 pub use outbox::{
     OpOutcome, PULLED_STREAM_PREFIX, PullPosition, RejectedOp, SAMPLE_COLLECTION, SyncOp,
 };
+pub use planned::{MAX_PLANNED_HOURS, PlannedError};
 pub use priority::{Metric, SourceRef, is_apple_watch};
 pub use quantity::{KeyedSample, QuantityBatch, SourceIdentities, quantity_id};
 pub use series::{QuantitySeries, series_sample_id};

@@ -158,6 +158,12 @@
 //! `quantity_series_member`: the samples of each platform series (Health Connect's
 //! `HeartRateRecord`, one record holding many samples), by the series' platform id and the
 //! sample's key (`series.rs`), so that the record's deletion or edit reaches every sample of it.
+//!
+//! # Schema version 13
+//!
+//! `planned_workout`: the training the member plans, entered in the app (`planned.rs`), so that
+//! the planner keeps cold away from a strength session before it happens. Kept on the device only:
+//! no sync trigger notes it.
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, Transaction};
@@ -166,7 +172,7 @@ use super::error::{Result, StoreError};
 use super::quantity::key_of_text_id;
 
 /// The ordered migrations; entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13];
 
 /// The schema version this code writes and reads.
 pub(crate) const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -525,6 +531,21 @@ CREATE TABLE quantity_series_member (
 ) STRICT, WITHOUT ROWID;
 ";
 
+/// Version 12 to 13: the member's planned training (module doc, "Schema version 13").
+const V13: &str = "
+CREATE TABLE planned_workout (
+    id TEXT PRIMARY KEY NOT NULL,
+    start_ns INTEGER NOT NULL,
+    start_offset_s INTEGER NOT NULL,
+    start_zone TEXT,
+    end_ns INTEGER NOT NULL,
+    end_offset_s INTEGER NOT NULL,
+    end_zone TEXT,
+    class TEXT NOT NULL
+) STRICT;
+CREATE INDEX planned_workout_by_start ON planned_workout (start_ns);
+";
+
 /// Registers `alyze_quantity_key(id TEXT, from_platform INTEGER) -> BLOB` on `conn`, the key a
 /// quantity sample stored under text id `id` has from schema version 3 on
 /// ([`key_of_text_id`]). It fails (and with it the migration, which then leaves the file at
@@ -625,6 +646,7 @@ mod tests {
             "heartbeat_series",
             "lab_result",
             "pending_deletion",
+            "planned_workout",
             "quantity_sample",
             "quantity_series_member",
             "record",

@@ -1,9 +1,9 @@
 use chrono::{NaiveTime, TimeZone};
 
 use super::*;
-use crate::health::{ActivityType, RecoveryModality, Source, Timestamp};
+use crate::health::{ActivityType, RecoveryModality, Source, Timestamp, TrainingClass};
 use crate::load::Sex;
-use crate::protocol::{Dose, LocalWindow, WeeklyTarget, diff};
+use crate::protocol::{DayWorkout, Dose, LocalWindow, WeeklyTarget, WorkoutStatus, diff};
 
 const BERLIN: Tz = chrono_tz::Europe::Berlin;
 
@@ -211,6 +211,34 @@ fn a_logged_strength_session_moves_the_plunge_out_of_the_gap_and_its_reminder_wi
         wanted
             .iter()
             .any(|r| r.id == plunge_id && r.fire_at == added.fire_at)
+    );
+}
+
+#[test]
+fn training_the_member_plans_keeps_the_plunge_out_of_its_gap_before_it_happens() {
+    let mut store = member_store();
+    let day = date(4);
+    assert_eq!(
+        plunge_item(&plan(&store, day, day).expect("plans")[0]).start,
+        at(4, 7, 0)
+    );
+    // Strength planned for 07:00-08:00, nothing recorded yet: the plunge moves past 14:00.
+    let lift = DayWorkout {
+        start: at(4, 7, 0),
+        end: at(4, 8, 0),
+        class: TrainingClass::Strength,
+        status: WorkoutStatus::Planned,
+    };
+    let id = store.add_planned_workout(&lift).expect("saves");
+    let moved = plunge_item(&plan(&store, day, day).expect("plans")[0])
+        .start
+        .clone();
+    assert!(moved.utc() >= at(4, 14, 0).utc(), "{}", moved.local());
+    // The plan dropped: the plunge is back in the morning.
+    assert!(store.remove_planned_workout(&id).expect("removes"));
+    assert_eq!(
+        plunge_item(&plan(&store, day, day).expect("plans")[0]).start,
+        at(4, 7, 0)
     );
 }
 
