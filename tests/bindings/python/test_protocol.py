@@ -77,6 +77,24 @@ def test_a_strength_session_moves_the_plunge_and_its_reminder(store):
     assert added.zone == ZONE
 
 
+def test_training_planned_in_the_store_moves_the_plunge_without_being_passed(store):
+    start_ms, start_offset = berlin("2026-03-04T07:00")
+    end_ms, end_offset = berlin("2026-03-04T08:00")
+    lift = alyze.FfiPlannedWorkout(start_ms=start_ms, start_offset_s=start_offset, end_ms=end_ms,
+                                   end_offset_s=end_offset, training_class=alyze.TrainingClass.STRENGTH)
+    workout_id = store.add_planned_workout(lift)
+    assert [(w.id, w.workout) for w in store.planned_workouts(start_ms, end_ms)] == [(workout_id, lift)]
+    # Nothing passed to the call: the stored plan keeps the plunge out of the 6 h gap.
+    assert plunge(plan(store, [])).start_ms >= berlin("2026-03-04T14:00")[0]
+    assert store.remove_planned_workout(workout_id)
+    assert plunge(plan(store, [])).start_ms == berlin("2026-03-04T07:00")[0]
+
+    with pytest.raises(alyze.AlyzeError.InvalidArgument):
+        store.add_planned_workout(alyze.FfiPlannedWorkout(
+            start_ms=end_ms, start_offset_s=end_offset, end_ms=start_ms, end_offset_s=start_offset,
+            training_class=alyze.TrainingClass.STRENGTH))
+
+
 def test_logging_checks_the_dose_and_counts_the_week(store):
     start_ms, offset = berlin("2026-03-04T07:00")
     app = alyze.Source(name="alyze", bundle_id=None, version=None, device=None)
