@@ -197,7 +197,7 @@ fn build_session(args: &LogArgs, zone: Tz) -> Result<RecoverySession> {
 }
 
 /// Parses "YYYY-MM-DD HH:MM" for clap.
-fn parse_local(text: &str) -> Result<NaiveDateTime, String> {
+pub fn parse_local(text: &str) -> Result<NaiveDateTime, String> {
     NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
         .map_err(|_| format!("expected \"YYYY-MM-DD HH:MM\", got \"{text}\""))
 }

@@ -17,6 +17,7 @@ mod readiness;
 mod reminders;
 mod summary;
 mod sync;
+mod training;
 mod trends;
 
 use std::path::PathBuf;
@@ -63,6 +64,8 @@ enum Command {
     Reminders(reminders::RemindersArgs),
     /// Log a recovery session (sauna, cold plunge, ...) and see the week's adherence.
     Log(log::LogArgs),
+    /// The training the member plans, which every plan keeps cold away from: add, list, remove.
+    Training(training::TrainingArgs),
     /// Enrol this data directory with the clinic's server, with the one-time code from the clinic.
     Enrol(sync::EnrolArgs),
     /// Send what is new here to the clinic's server and receive what changed there.
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => cli.data_dir().and_then(|dir| plan::run(args, &dir)),
         Command::Reminders(args) => cli.data_dir().and_then(|dir| reminders::run(args, &dir)),
         Command::Log(args) => cli.data_dir().and_then(|dir| log::run(args, &dir)),
+        Command::Training(args) => cli.data_dir().and_then(|dir| training::run(args, &dir)),
         Command::Enrol(args) => cli.data_dir().and_then(|dir| sync::enrol(args, &dir)),
         Command::Sync(args) => cli.data_dir().and_then(|dir| sync::run(args, &dir)),
         Command::SignOut(args) => cli.data_dir().and_then(|dir| sync::sign_out(args, &dir)),

@@ -2,7 +2,8 @@
 //! a prescription set and shown, a day planned without workouts (items outside quiet hours, the
 //! JSON keys), the "no prescription" error, sessions logged and counted, an out-of-range plunge
 //! refused and then accepted with the clinic override, the reminders' JSON, a bad prescription
-//! refused with its field named, and a plan over an imported store with workouts.
+//! refused with its field named, a plan over an imported store with workouts, and planned training
+//! (`alyze training`) keeping cold out of the gap after strength until it is removed.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -284,4 +285,71 @@ fn a_plan_over_an_imported_store_keeps_cold_away_from_strength_work() {
     }
     assert!(cold_seen > 0, "some cold plunges were planned");
     assert!(calls_seen > 0, "the readiness call reaches the planner");
+}
+
+#[test]
+fn planned_training_keeps_cold_out_of_its_gap_until_it_is_removed() {
+    let member = prescribed();
+    let cold_starts = |member: &Member| -> Vec<DateTime<chrono::FixedOffset>> {
+        let plan = member.json(&["plan", "--date", DAY, "--tz", ZONE, "--json"]);
+        plan["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["modality"] == "cold_plunge")
+            .map(|i| DateTime::parse_from_rfc3339(i["start"].as_str().unwrap()).unwrap())
+            .collect()
+    };
+    // Without training the plunge takes the first free hour after the quiet hours end at 08:00.
+    let free = cold_starts(&member);
+    assert_eq!(free.len(), 1, "{free:?}");
+    assert!(free[0].hour() < 15, "{free:?}");
+
+    // Strength 08:00-09:00 planned: no cold before 15:00 (the clinic's 6 h gap), though no
+    // workout has been recorded.
+    let at = format!("{DAY} 08:00");
+    let id = member.ok(&[
+        "training",
+        "add",
+        "--at",
+        &at,
+        "--minutes",
+        "60",
+        "--class",
+        "strength",
+        "--tz",
+        ZONE,
+    ]);
+    let id = id.trim();
+    let moved = cold_starts(&member);
+    assert!(moved.iter().all(|s| s.hour() >= 15), "{moved:?}");
+    let listed = member.ok(&[
+        "training", "list", "--from", DAY, "--days", "1", "--tz", ZONE,
+    ]);
+    assert!(
+        listed.contains(&format!("{DAY} 08:00-09:00  strength")),
+        "{listed}"
+    );
+    assert!(listed.contains(id), "{listed}");
+
+    member.ok(&["training", "remove", id]);
+    assert_eq!(cold_starts(&member), free);
+    assert!(
+        member
+            .fails(&["training", "remove", id])
+            .contains("no planned workout")
+    );
+    let refused = member.fails(&[
+        "training",
+        "add",
+        "--at",
+        &at,
+        "--minutes",
+        "0",
+        "--class",
+        "strength",
+        "--tz",
+        ZONE,
+    ]);
+    assert!(refused.contains("--minutes"), "{refused}");
 }
