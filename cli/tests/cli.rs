@@ -191,8 +191,9 @@ fn the_demo_tells_the_member_story() {
         .collect();
     assert_eq!(week.len(), 7, "{text}");
 
-    // The protocol story: the plan, then a strength session that moves the plunge past the 6 h
-    // gap, and the reminder changes that follow.
+    // The protocol story: the plan, then a strength session planned the evening before that
+    // moves the plunge past the 6 h gap before it happens, and the reminder changes that follow;
+    // the watch's recording of it changes nothing more.
     let plunge_start = |part: &str| -> chrono::NaiveTime {
         let line = part
             .lines()
@@ -201,7 +202,7 @@ fn the_demo_tells_the_member_story() {
         chrono::NaiveTime::parse_from_str(&line.trim()[..5], "%H:%M").unwrap()
     };
     let (before, after) = text
-        .split_once("The member lifts from 07:00 to 08:00")
+        .split_once("the member plans to lift from 07:00 to 08:00")
         .expect("the strength session in the demo");
     let before = &before[before.find("The plan for").expect("the morning plan")..];
     assert!(plunge_start(before) < chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap());
@@ -211,6 +212,10 @@ fn the_demo_tells_the_member_story() {
         after
             .lines()
             .any(|l| l.contains("add") && l.contains("Cold plunge at 14:00")),
+        "{after}"
+    );
+    assert!(
+        after.contains("The watch delivers the strength session at 08:00: the plan stays as it is"),
         "{after}"
     );
     assert!(after.contains("sauna        1 of 3 sessions"), "{after}");

@@ -1,10 +1,11 @@
 //! Part 4 of the demo: the member's recovery protocol on the day after their data ends.
 //!
 //! The clinic's prescription ([`PRESCRIPTION`]) is saved in the demo store, the day is planned
-//! and its reminders listed; then the member lifts before work ([`STRENGTH_START_H`]), the
-//! workout lands in the store as a watch would deliver it, and the re-plan moves the morning
-//! plunge out of the gap after strength work, with the changes to the phone's reminders (the
-//! schedule diff). Last, the sauna is logged and counted against the week's target.
+//! and its reminders listed; then, the evening before, the member plans to lift before work
+//! ([`STRENGTH_START_H`]) and the re-plan moves the morning plunge out of the gap after strength
+//! work before the session happens, with the changes to the phone's reminders (the schedule
+//! diff). The next morning the watch delivers the workout, and the plan stays as it is. Last, the
+//! sauna is logged and counted against the week's target.
 
 use std::io::Write;
 
@@ -12,7 +13,7 @@ use alyze_core::health::{
     ActivityType, RecoveryModality, RecoverySession, Source, Timestamp, Workout,
 };
 use alyze_core::protocol::member::{self, MemberDay};
-use alyze_core::protocol::{DoseCheck, Prescription, Reminder, diff};
+use alyze_core::protocol::{DayWorkout, DoseCheck, Prescription, Reminder, WorkoutStatus, diff};
 use alyze_core::readiness::{HistorySettings, MemberProfile};
 use alyze_core::store::Store;
 use anyhow::{Context, Result, anyhow};
@@ -44,6 +45,9 @@ const ZONE: Tz = chrono_tz::Europe::Berlin;
 /// The local hour the demo's strength session starts; it lasts an hour.
 const STRENGTH_START_H: u32 = 7;
 
+/// The local hour, the evening before, at which the member plans the session.
+const EVENING_H: u32 = 20;
+
 /// Part 4 (module doc), for `day`, the day after the member's data ends.
 pub fn protocol_story(
     out: &mut impl Write,
@@ -72,21 +76,25 @@ pub fn protocol_story(
     }
 
     let workout = strength_session(day)?;
+    let lift = DayWorkout::logged(&workout);
     store
-        .ingest("demo:workout", std::slice::from_ref(&workout), &[], None)
-        .context("storing the strength session")?;
+        .add_planned_workout(&DayWorkout {
+            status: WorkoutStatus::Planned,
+            ..lift
+        })
+        .context("planning the strength session")?;
     let (after, wanted) = plan(store, day, profile)?;
     writeln!(
         out,
-        "\nThe member lifts from {} to {} before work; the watch delivers the strength session and \
-         the day is planned again: no cold plunge within {} h after strength work\n",
+        "\nThe evening before, the member plans to lift from {} to {} before work; the day is \
+         planned again at once: no cold plunge within {} h after strength work\n",
         workout.start.local().format("%H:%M"),
         workout.end.local().format("%H:%M"),
         member::clinic_settings(store)?.cold_gap_after_strength_h
     )?;
     write!(out, "{}", plan_text(&after.plan, after.readiness, ZONE))?;
-    // The re-plan runs when the workout arrives, at its end.
-    let now = workout.end.utc();
+    // The member plans it at 20:00 the evening before, before any of the day's reminders fire.
+    let now = local(day - TimeDelta::days(1), EVENING_H)?.utc();
     let changes = diff(&held, &wanted, now);
     writeln!(out, "Changes to the phone's reminders:")?;
     for id in &changes.cancel {
@@ -95,16 +103,21 @@ pub fn protocol_story(
     for reminder in &changes.add {
         writeln!(out, "  add    {}", reminder_text(reminder))?;
     }
-    for late in wanted
-        .iter()
-        .filter(|r| r.fire_at.utc() <= now && !held.contains(r))
-    {
-        writeln!(
-            out,
-            "  none   for {}: its reminder time has passed, the plan shows it",
-            late.title
-        )?;
-    }
+
+    store
+        .ingest("demo:workout", std::slice::from_ref(&workout), &[], None)
+        .context("storing the strength session")?;
+    let (done, _) = plan(store, day, profile)?;
+    writeln!(
+        out,
+        "\nThe watch delivers the strength session at {}: the plan {}.",
+        workout.end.local().format("%H:%M"),
+        if done.plan == after.plan {
+            "stays as it is"
+        } else {
+            "changes"
+        }
+    )?;
 
     log_the_sauna(out, store, &after)
 }

@@ -1,8 +1,8 @@
 // The app's one model: it holds the store, the Keychain keeper, the HealthKit reader, the member's
 // profile and the readiness settings, and runs the flows the screens start (read, sync, plan,
-// log, check in, enrol, sign out). The core's calls are synchronous and some take a while (a
-// readiness history reads months of days), so each runs through `offMain`, away from the main
-// thread; the model itself lives on the main actor, where the screens read it.
+// plan training, log, check in, enrol, sign out). The core's calls are synchronous and some take
+// a while (a readiness history reads months of days), so each runs through `offMain`, away from
+// the main thread; the model itself lives on the main actor, where the screens read it.
 import Alyze
 import Foundation
 import HealthKit
@@ -118,7 +118,8 @@ public final class AppModel {
     }
 
     /// Schedules the reminders of today's and tomorrow's plans (the core diffs them against the
-    /// pending notifications); none before the clinic's prescription arrives.
+    /// pending notifications); none before the clinic's prescription arrives. The core counts the
+    /// training planned in the store itself; `planned` is for a calendar's, which is not read.
     private func updateReminders() async throws {
         let store = self.store, settings = self.settings, profile = self.profile
         let now = Date()
@@ -154,7 +155,8 @@ public final class AppModel {
         }
     }
 
-    /// The plan of `day` in the phone's zone, from the workouts logged so far.
+    /// The plan of `day` in the phone's zone, from the workouts logged so far and the training
+    /// planned in the store (which the core reads itself, as for the reminders).
     func plan(on day: Date) async throws -> FfiDayPlan? {
         let store = self.store, settings = self.settings, profile = self.profile
         let date = LocalDay.string(day)
@@ -180,6 +182,35 @@ public final class AppModel {
         revision += 1
         try? await updateReminders()
         return week
+    }
+
+    // MARK: Planned training
+
+    /// The training planned on the local day of `day` (any that overlaps it), by start.
+    func plannedWorkouts(on day: Date) async throws -> [FfiStoredPlannedWorkout] {
+        let store = self.store
+        let start = LocalDay.start(of: day)
+        let fromMs = start.epochMs, toMs = LocalDay.adding(1, to: start).epochMs
+        return try await offMain { try store.plannedWorkouts(fromMs: fromMs, toMs: toMs) }
+    }
+
+    /// Saves training the member plans. The plans of the days it touches change with it (no cold
+    /// in the hours after strength work), so the reminders follow; if they cannot, the training
+    /// is saved all the same and the next run catches up.
+    func addPlannedWorkout(_ workout: FfiPlannedWorkout) async throws {
+        let store = self.store
+        _ = try await offMain { try store.addPlannedWorkout(workout: workout) }
+        revision += 1
+        try? await updateReminders()
+    }
+
+    /// Removes planned training `id` (already gone is no failure); the reminders follow, as after
+    /// adding it.
+    func removePlannedWorkout(id: String) async throws {
+        let store = self.store
+        _ = try await offMain { try store.removePlannedWorkout(id: id) }
+        revision += 1
+        try? await updateReminders()
     }
 
     // MARK: Check-in

@@ -138,6 +138,21 @@ extension RecoveryModality {
     }
 }
 
+extension TrainingClass {
+    /// Every class, in the order the training form's picker lists them.
+    static let all: [TrainingClass] = [.strength, .endurance, .intervals, .mobility, .other]
+
+    var label: String {
+        switch self {
+        case .strength: return "Strength"
+        case .endurance: return "Endurance"
+        case .intervals: return "Intervals"
+        case .mobility: return "Mobility"
+        case .other: return "Other training"
+        }
+    }
+}
+
 extension FfiDose {
     var text: String {
         switch self {

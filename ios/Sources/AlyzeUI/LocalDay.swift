@@ -1,7 +1,7 @@
 // Dates and instants as the core takes them: member-local days as `YYYY-MM-DD` and instants as
-// epoch milliseconds. The day is always counted in the Gregorian calendar in the phone's zone,
-// whatever calendar the member's locale displays (a Buddhist or Japanese year would name another
-// day to the core).
+// epoch milliseconds; and the local day's bounds and clock times as instants. The day is always
+// counted in the Gregorian calendar in the phone's zone, whatever calendar the member's locale
+// displays (a Buddhist or Japanese year would name another day to the core).
 import Foundation
 
 enum LocalDay {
@@ -27,6 +27,24 @@ enum LocalDay {
     /// `date` moved by `days` local days (across a DST change too).
     static func adding(_ days: Int, to date: Date) -> Date {
         calendar.date(byAdding: .day, value: days, to: date) ?? date
+    }
+
+    /// The first instant of the local day of `date`.
+    static func start(of date: Date) -> Date {
+        calendar.startOfDay(for: date)
+    }
+
+    /// The instant the clock reads `time`'s hour and minute on the local day of `day`. On a DST
+    /// change, Foundation resolves a clock time that is skipped or repeated to one instant; the
+    /// offset sent with it must then be the zone's at that instant, not the day's.
+    static func at(_ time: Date, on day: Date) -> Date {
+        let date = calendar.dateComponents([.year, .month, .day], from: day)
+        let clock = calendar.dateComponents([.hour, .minute], from: time)
+        let parts = DateComponents(
+            year: date.year, month: date.month, day: date.day,
+            hour: clock.hour, minute: clock.minute
+        )
+        return calendar.date(from: parts) ?? time
     }
 }
 
