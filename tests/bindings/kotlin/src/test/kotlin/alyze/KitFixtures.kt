@@ -2,7 +2,8 @@
 // them: Health Connect sleep sessions, morning RMSSD readings and resting heart rates through
 // `HealthConnectIngest`, in Berlin. The values are chosen here, so a test can say what the core
 // must make of them (a night's lnHRV is ln of its one RMSSD reading; a night of 23:00-07:00 with
-// ten minutes awake is 7 h 50 min asleep).
+// ten minutes awake is 7 h 50 min asleep). Also the prescription the Plan screen's tests plan
+// with, and the scheduler and held list the reminders go to.
 package alyze
 
 import app.alyze.kit.HcChanges
@@ -47,6 +48,21 @@ internal class MemoryHeld : HeldReminders {
 internal object KitFixtures {
     val zone: ZoneId = ZoneId.of("Europe/Berlin")
     val app = Source("alyze", "app.alyze", null, null)
+
+    /**
+     * A daily 3-minute plunge at 6 °C, available 07:00-21:00, quiet 22:00-07:00, and a PEMF
+     * session booked at 22:30 on 2026-03-04 (quiet hours).
+     */
+    val planPrescription = """
+        {"targets": [
+           {"sessions_per_week": 7, "check": "standard",
+            "dose": {"modality": "cold_plunge", "minutes": 3, "temperature_c": 6}}],
+         "fixed": [
+           {"start": {"utc": "2026-03-04T21:30:00Z", "offset_s": 3600, "zone": "Europe/Berlin"},
+            "check": "standard", "dose": {"modality": "pemf", "minutes": 20}}],
+         "availability": [{"start": "07:00:00", "end": "21:00:00"}],
+         "quiet_hours": [{"start": "22:00:00", "end": "07:00:00"}]}
+    """.trimIndent()
 
     /** Hours asleep in each night below: 23:00 to 07:00 less the last ten minutes awake. */
     const val SLEPT_H = 7.0 + 50.0 / 60.0

@@ -1,11 +1,12 @@
 // The Plan screen's rows (android/alyze/src/portable, `planView`, `adherenceRows`, `sessionInput`,
 // `loggedSession`) and the reminders' refresh (`ReminderSchedule.refresh`) from the real planner:
-// a daily cold plunge and a PEMF session booked in the member's quiet hours. The plunge is at the
-// start of the availability window in Berlin's wall-clock time (also on the day the clocks go
-// forward, whatever the JVM's zone), the booked session is listed as left out with the core's
-// reason, and a session typed on the wall clock is logged, counted in the week, taken off the day
-// and its reminder cancelled; a dose outside the safe range is refused with a message that names
-// the range but not the dose.
+// a daily cold plunge and a PEMF session booked in the member's quiet hours
+// (`KitFixtures.planPrescription`). The plunge is at the start of the availability window in
+// Berlin's wall-clock time (also on the day the clocks go forward, whatever the JVM's zone), the
+// booked session is listed as left out with the core's reason, and a session typed on the wall
+// clock is logged, counted in the week, taken off the day and its reminder cancelled; a dose
+// outside the safe range is refused with a message that names the range but not the dose. The
+// training the member plans is in `PlannedTrainingTest`.
 package alyze
 
 import app.alyze.kit.ReminderSchedule
@@ -35,25 +36,13 @@ import uniffi.alyze.RecoveryModality
 import uniffi.alyze.Sex
 import uniffi.alyze.defaultReadinessSettings
 
-/** A daily 3-minute plunge at 6 °C and a PEMF session booked at 22:30 on 2026-03-04 (quiet hours). */
-private val prescription = """
-    {"targets": [
-       {"sessions_per_week": 7, "check": "standard",
-        "dose": {"modality": "cold_plunge", "minutes": 3, "temperature_c": 6}}],
-     "fixed": [
-       {"start": {"utc": "2026-03-04T21:30:00Z", "offset_s": 3600, "zone": "Europe/Berlin"},
-        "check": "standard", "dose": {"modality": "pemf", "minutes": 20}}],
-     "availability": [{"start": "07:00:00", "end": "21:00:00"}],
-     "quiet_hours": [{"start": "22:00:00", "end": "07:00:00"}]}
-""".trimIndent()
-
 class PlanTimelineTest {
     @TempDir
     lateinit var dir: Path
 
     private fun prescribed(): AlyzeStore {
         val store = AlyzeStore.open(dir.resolve("alyze.db").toString())
-        store.setPrescriptionJson(prescription)
+        store.setPrescriptionJson(KitFixtures.planPrescription)
         return store
     }
 

@@ -40,5 +40,6 @@ private fun argumentLabel(name: String): String = when {
     name.startsWith("profile.") -> profileFieldLabel(name.removePrefix("profile."))
     name.startsWith("answers.") -> "your check-in"
     name.startsWith("session.") -> "the session"
+    name == "workout" -> "the training's start and length"
     else -> name.replace('_', ' ')
 }

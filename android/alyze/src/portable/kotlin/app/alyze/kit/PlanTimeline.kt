@@ -3,6 +3,7 @@
 // of a recovery day; the week's adherence (`weekAdherence`, `logSession`) as rows; and a session
 // the member typed into the log form, read and turned into the store's record in their zone. Times are shown in the
 // offset the core planned them at (the member's zone on that day, across DST), not the phone's.
+// The training the member plans, which moves the plan's cold sessions, is in `PlannedTraining.kt`.
 package app.alyze.kit
 
 import java.time.Instant
@@ -121,11 +122,7 @@ sealed interface SessionInput {
  * point. The dose itself is the core's to check when it is logged.
  */
 fun sessionInput(modality: RecoveryModality, date: LocalDate, time: String, minutes: String, temperatureC: String): SessionInput {
-    val start = try {
-        LocalTime.parse(time.trim(), DateTimeFormatter.ofPattern("H:mm"))
-    } catch (e: DateTimeParseException) {
-        return SessionInput.Unreadable("time")
-    }
+    val start = typedTime(time) ?: return SessionInput.Unreadable("time")
     val length = number(minutes) ?: return SessionInput.Unreadable("minutes")
     val temperature = when {
         !takesTemperature(modality) || temperatureC.isBlank() -> null
@@ -135,6 +132,13 @@ fun sessionInput(modality: RecoveryModality, date: LocalDate, time: String, minu
 }
 
 private fun number(text: String): Double? = text.trim().replace(',', '.').toDoubleOrNull()
+
+/** A time of day the member typed (`H:mm`, so `7:10` or `07:10`), or null when it cannot be read. */
+internal fun typedTime(text: String): LocalTime? = try {
+    LocalTime.parse(text.trim(), DateTimeFormatter.ofPattern("H:mm"))
+} catch (e: DateTimeParseException) {
+    null
+}
 
 /** The store's record of [entry], started at its wall-clock time in [zone]. */
 fun loggedSession(entry: SessionEntry, zone: ZoneId): FfiLoggedSession {
@@ -150,7 +154,8 @@ fun loggedSession(entry: SessionEntry, zone: ZoneId): FfiLoggedSession {
     )
 }
 
-private val clock = DateTimeFormatter.ofPattern("HH:mm")
+/** A wall-clock time as the Plan screen writes it. */
+internal val clock: DateTimeFormatter = DateTimeFormatter.ofPattern("HH:mm")
 
 private fun localTime(ms: Long, offsetS: Int): String =
     Instant.ofEpochMilli(ms).atOffset(ZoneOffset.ofTotalSeconds(offsetS)).format(clock)

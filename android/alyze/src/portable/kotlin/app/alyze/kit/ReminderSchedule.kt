@@ -60,8 +60,8 @@ class ReminderSchedule(private val scheduler: NotificationScheduler, private val
     /**
      * Brings the notifications to the plans of [today] and the day after in [zone] (IANA), as of
      * [nowMs]: what the background run does after a sync, and the app after the member logs a
-     * session or signs out. Without a prescription nothing is wanted, so whatever was scheduled
-     * is cancelled.
+     * session, adds or removes planned training (which the store's plans count), or signs out.
+     * Without a prescription nothing is wanted, so whatever was scheduled is cancelled.
      */
     fun refresh(
         store: AlyzeStore,

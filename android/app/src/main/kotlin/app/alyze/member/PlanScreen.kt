@@ -1,8 +1,10 @@
 // Plan: today's protocol timeline (each session's time, dose and reason; what the rules left out
-// and why; the training cap of a recovery day), the week's adherence, and the form to log a
-// session the member did. A dose outside the safe range is refused with the range; the member may
-// then log it as their clinic prescribed it. A logged session updates the plan, the week and the
-// reminders (a session done is no longer reminded of).
+// and why; the training cap of a recovery day), the training the member plans today (listed, added
+// in a dialog, removed), the week's adherence, and the form to log a session the member did. A
+// dose outside the safe range is refused with the range; the member may then log it as their
+// clinic prescribed it. A logged session updates the plan, the week and the reminders (a session
+// done is no longer reminded of); added or removed training updates the plan and the reminders (a
+// plunge moves out of the hours after strength training, or back).
 package app.alyze.member
 
 import android.app.Application
@@ -15,6 +17,7 @@ import androidx.compose.foundation.layout.width
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
 import androidx.compose.material3.DropdownMenu
 import androidx.compose.material3.DropdownMenuItem
@@ -31,6 +34,7 @@ import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
@@ -42,13 +46,19 @@ import app.alyze.kit.AdherenceRow
 import app.alyze.kit.PlanView
 import app.alyze.kit.SessionEntry
 import app.alyze.kit.SessionInput
+import app.alyze.kit.TrainingInput
+import app.alyze.kit.TrainingRow
 import app.alyze.kit.adherenceRows
+import app.alyze.kit.dayTraining
 import app.alyze.kit.errorText
 import app.alyze.kit.loggedSession
 import app.alyze.kit.modalityName
 import app.alyze.kit.planView
+import app.alyze.kit.plannedWorkout
 import app.alyze.kit.sessionInput
 import app.alyze.kit.takesTemperature
+import app.alyze.kit.trainingClassName
+import app.alyze.kit.trainingInput
 import java.time.LocalDate
 import java.time.LocalTime
 import java.time.ZoneId
@@ -61,9 +71,10 @@ import kotlinx.coroutines.withContext
 import uniffi.alyze.AlyzeException
 import uniffi.alyze.RecoveryModality
 import uniffi.alyze.Source
+import uniffi.alyze.TrainingClass
 
-/** The day's plan and the week's adherence. */
-data class PlanContent(val plan: PlanView, val week: List<AdherenceRow>)
+/** The day's plan, the training planned that day, and the week's adherence. */
+data class PlanContent(val plan: PlanView, val training: List<TrainingRow>, val week: List<AdherenceRow>)
 
 /** What the last attempt to log a session came to. */
 sealed interface LogOutcome {
@@ -73,23 +84,80 @@ sealed interface LogOutcome {
     data class Refused(val message: String, val overridable: SessionEntry?) : LogOutcome
 }
 
-/** Loads the plan and logs sessions. */
+/** The "Add training" dialog: closed, or open with the message of the last refusal (null: none). */
+sealed interface TrainingDialog {
+    data object Closed : TrainingDialog
+
+    data class Open(val message: String?) : TrainingDialog
+}
+
+/** Loads the plan, logs sessions, and adds and removes planned training. */
 class PlanViewModel(application: Application) : AndroidViewModel(application) {
     private val app = getApplication<AlyzeApplication>()
     private val state = MutableStateFlow<ScreenState<PlanContent>>(ScreenState.Loading)
     val content: StateFlow<ScreenState<PlanContent>> = state
     private val outcome = MutableStateFlow<LogOutcome?>(null)
     val lastLog: StateFlow<LogOutcome?> = outcome
+    private val dialog = MutableStateFlow<TrainingDialog>(TrainingDialog.Closed)
+    val trainingDialog: StateFlow<TrainingDialog> = dialog
+    private val notice = MutableStateFlow<String?>(null)
+
+    /** A refused removal, or reminders that could not be brought up to date, as the kit's message. */
+    val trainingNotice: StateFlow<String?> = notice
 
     fun load() {
         viewModelScope.launch {
-            val today = LocalDate.now().toString()
-            val zone = ZoneId.systemDefault().id
+            val zone = ZoneId.systemDefault()
+            val today = LocalDate.now(zone)
+            val day = today.toString()
             state.value = storeCall {
-                val plan = app.store.planDays(today, today, zone, emptyList(), app.profile(), app.readinessSettings()).single()
-                PlanContent(planView(plan), adherenceRows(app.store.weekAdherence(today)))
+                val plan = app.store.planDays(day, day, zone.id, emptyList(), app.profile(), app.readinessSettings()).single()
+                PlanContent(planView(plan), dayTraining(app.store, today, zone), adherenceRows(app.store.weekAdherence(day)))
             }
         }
+    }
+
+    fun openTraining() {
+        dialog.value = TrainingDialog.Open(null)
+    }
+
+    fun closeTraining() {
+        dialog.value = TrainingDialog.Closed
+    }
+
+    /** Adds today's training the dialog holds and closes it, or says in the dialog what is wrong. */
+    fun addTraining(trainingClass: TrainingClass, time: String, minutes: String) {
+        val zone = ZoneId.systemDefault()
+        when (val input = trainingInput(trainingClass, LocalDate.now(zone), time, minutes)) {
+            is TrainingInput.Unreadable -> dialog.value = TrainingDialog.Open("Please check the ${input.field}.")
+            is TrainingInput.Entry -> changeTraining({ app.store.addPlannedWorkout(plannedWorkout(input.entry, zone)) }) { refused ->
+                dialog.value = refused?.let { TrainingDialog.Open(it) } ?: TrainingDialog.Closed
+            }
+        }
+    }
+
+    fun removeTraining(id: String) {
+        changeTraining({ app.store.removePlannedWorkout(id) }) { refused -> notice.value = refused }
+    }
+
+    /**
+     * Makes [change] to the planned training off the main thread and hands [then] the message of a
+     * refusal (null: made). Once made, the reminders follow the new plan and the plan is reloaded.
+     */
+    private fun changeTraining(change: () -> Unit, then: (String?) -> Unit) {
+        viewModelScope.launch {
+            val refused = (storeCall(change) as? ScreenState.Failed)?.message
+            then(refused)
+            if (refused == null) {
+                notice.value = (storeCall { refreshReminders(ZoneId.systemDefault()) } as? ScreenState.Failed)?.message
+                load()
+            }
+        }
+    }
+
+    /** Brings the reminders of today and tomorrow in [zone] to the plan (call off the main thread). */
+    private fun refreshReminders(zone: ZoneId) {
+        app.reminders.refresh(app.store, LocalDate.now(zone), zone.id, app.profile(), app.readinessSettings(), System.currentTimeMillis())
     }
 
     /** Logs what the form holds, or says which field cannot be read. */
@@ -108,7 +176,7 @@ class PlanViewModel(application: Application) : AndroidViewModel(application) {
                     val zone = ZoneId.systemDefault()
                     val source = Source("alyze", app.packageName, null, null)
                     app.store.logSession(loggedSession(entry, zone), source)
-                    app.reminders.refresh(app.store, LocalDate.now(zone), zone.id, app.profile(), app.readinessSettings(), System.currentTimeMillis())
+                    refreshReminders(zone)
                     LogOutcome.Logged(modalityName(entry.modality))
                 } catch (e: AlyzeException.DoseOutsideSafeRange) {
                     LogOutcome.Refused(errorText(e), entry.copy(clinicOverride = true))
@@ -126,12 +194,15 @@ fun PlanScreen(model: PlanViewModel = viewModel()) {
     LaunchedEffect(Unit) { model.load() }
     val state by model.content.collectAsStateWithLifecycle()
     val lastLog by model.lastLog.collectAsStateWithLifecycle()
+    val dialog by model.trainingDialog.collectAsStateWithLifecycle()
+    val trainingNotice by model.trainingNotice.collectAsStateWithLifecycle()
     Column(
         Modifier.verticalScroll(rememberScrollState()).padding(16.dp),
         verticalArrangement = Arrangement.spacedBy(12.dp),
     ) {
         ScreenContent(state) { content ->
             Timeline(content.plan)
+            Training(content.training, trainingNotice, onAdd = model::openTraining, onRemove = model::removeTraining)
             if (content.week.isNotEmpty()) {
                 Section("This week") {
                     content.week.forEach { row ->
@@ -142,6 +213,9 @@ fun PlanScreen(model: PlanViewModel = viewModel()) {
             }
         }
         LogForm(lastLog, onLog = model::log, onOverride = model::log)
+    }
+    (dialog as? TrainingDialog.Open)?.let { shown ->
+        AddTrainingDialog(shown.message, onAdd = model::addTraining, onDismiss = model::closeTraining)
     }
 }
 
@@ -170,6 +244,55 @@ private fun Timeline(plan: PlanView) {
             }
         }
     }
+}
+
+@Composable
+private fun Training(rows: List<TrainingRow>, notice: String?, onAdd: () -> Unit, onRemove: (String) -> Unit) {
+    Section("Training") {
+        Text("Cold sessions are kept out of the hours after the strength training you plan here.", style = MaterialTheme.typography.bodySmall)
+        if (rows.isEmpty()) Text("No training planned today.")
+        rows.forEach { row ->
+            Row(verticalAlignment = Alignment.CenterVertically) {
+                Text("${row.start}–${row.end}", Modifier.width(104.dp), style = MaterialTheme.typography.labelLarge)
+                Text(row.title, Modifier.weight(1f), style = MaterialTheme.typography.bodyLarge)
+                TextButton(onClick = { onRemove(row.id) }) { Text("Remove") }
+            }
+        }
+        notice?.let { Text(it, color = MaterialTheme.colorScheme.error) }
+        OutlinedButton(onClick = onAdd) { Text("Add training") }
+    }
+}
+
+@Composable
+private fun AddTrainingDialog(message: String?, onAdd: (TrainingClass, String, String) -> Unit, onDismiss: () -> Unit) {
+    var trainingClass by rememberSaveable { mutableStateOf(TrainingClass.STRENGTH) }
+    var choosing by remember { mutableStateOf(false) }
+    var time by rememberSaveable { mutableStateOf("") }
+    var minutes by rememberSaveable { mutableStateOf("60") }
+    AlertDialog(
+        onDismissRequest = onDismiss,
+        title = { Text("Add training") },
+        text = {
+            Column(verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                OutlinedButton(onClick = { choosing = true }) { Text(trainingClassName(trainingClass)) }
+                DropdownMenu(expanded = choosing, onDismissRequest = { choosing = false }) {
+                    TrainingClass.entries.forEach { c ->
+                        DropdownMenuItem(text = { Text(trainingClassName(c)) }, onClick = { trainingClass = c; choosing = false })
+                    }
+                }
+                OutlinedTextField(time, { time = it }, label = { Text("Starts at (H:mm)") }, singleLine = true)
+                OutlinedTextField(
+                    minutes, { minutes = it },
+                    label = { Text("Minutes") },
+                    singleLine = true,
+                    keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number),
+                )
+                message?.let { Text(it, color = MaterialTheme.colorScheme.error) }
+            }
+        },
+        confirmButton = { TextButton(onClick = { onAdd(trainingClass, time, minutes) }) { Text("Add") } },
+        dismissButton = { TextButton(onClick = onDismiss) { Text("Cancel") } },
+    )
 }
 
 @Composable
