@@ -4,7 +4,8 @@
 // dose outside the safe range is refused with the range; the member may then log it as their
 // clinic prescribed it. A logged session updates the plan, the week and the reminders (a session
 // done is no longer reminded of); added or removed training updates the plan and the reminders (a
-// plunge moves out of the hours after strength training, or back).
+// plunge moves out of the hours after strength training, or back). Before the clinic's
+// prescription arrives there is no plan, but training can already be planned.
 package app.alyze.member
 
 import android.app.Application
@@ -73,8 +74,11 @@ import uniffi.alyze.RecoveryModality
 import uniffi.alyze.Source
 import uniffi.alyze.TrainingClass
 
-/** The day's plan, the training planned that day, and the week's adherence. */
-data class PlanContent(val plan: PlanView, val training: List<TrainingRow>, val week: List<AdherenceRow>)
+/**
+ * The day's plan, or why there is none yet ([waiting]: before the clinic's prescription arrives),
+ * the training planned that day (which can be entered before), and the week's adherence.
+ */
+data class PlanContent(val plan: PlanView?, val waiting: String?, val training: List<TrainingRow>, val week: List<AdherenceRow>)
 
 /** What the last attempt to log a session came to. */
 sealed interface LogOutcome {
@@ -111,8 +115,13 @@ class PlanViewModel(application: Application) : AndroidViewModel(application) {
             val today = LocalDate.now(zone)
             val day = today.toString()
             state.value = storeCall {
-                val plan = app.store.planDays(day, day, zone.id, emptyList(), app.profile(), app.readinessSettings()).single()
-                PlanContent(planView(plan), dayTraining(app.store, today, zone), adherenceRows(app.store.weekAdherence(day)))
+                val training = dayTraining(app.store, today, zone)
+                try {
+                    val plan = app.store.planDays(day, day, zone.id, emptyList(), app.profile(), app.readinessSettings()).single()
+                    PlanContent(planView(plan), null, training, adherenceRows(app.store.weekAdherence(day)))
+                } catch (e: AlyzeException.NoPrescription) {
+                    PlanContent(null, errorText(e), training, emptyList())
+                }
             }
         }
     }
@@ -201,7 +210,8 @@ fun PlanScreen(model: PlanViewModel = viewModel()) {
         verticalArrangement = Arrangement.spacedBy(12.dp),
     ) {
         ScreenContent(state) { content ->
-            Timeline(content.plan)
+            content.plan?.let { Timeline(it) }
+            content.waiting?.let { Text(it) }
             Training(content.training, trainingNotice, onAdd = model::openTraining, onRemove = model::removeTraining)
             if (content.week.isNotEmpty()) {
                 Section("This week") {
