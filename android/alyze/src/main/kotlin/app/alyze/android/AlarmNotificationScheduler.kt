@@ -18,7 +18,7 @@ import uniffi.alyze.FfiReminder
 
 /** Schedules and cancels reminder alarms. */
 class AlarmNotificationScheduler(private val context: Context) : NotificationScheduler {
-    private val alarms = context.getSystemService(AlarmManager::class.java)
+    private val alarms: AlarmManager = context.service()
 
     override fun schedule(reminder: FfiReminder) {
         val intent = Intent(context, ReminderReceiver::class.java)
@@ -36,7 +36,7 @@ class AlarmNotificationScheduler(private val context: Context) : NotificationSch
 
     override fun cancel(id: String) {
         alarms.cancel(pendingIntent(id, Intent(context, ReminderReceiver::class.java)))
-        context.getSystemService(NotificationManager::class.java).cancel(id, NOTIFICATION_ID)
+        context.service<NotificationManager>().cancel(id, NOTIFICATION_ID)
     }
 
     /** One alarm per reminder id: the id's hash tells them apart, and the id rides along. */
@@ -61,7 +61,7 @@ class AlarmNotificationScheduler(private val context: Context) : NotificationSch
 class ReminderReceiver : BroadcastReceiver() {
     override fun onReceive(context: Context, intent: Intent) {
         val id = intent.getStringExtra(AlarmNotificationScheduler.EXTRA_ID) ?: return
-        val notifications = context.getSystemService(NotificationManager::class.java)
+        val notifications: NotificationManager = context.service()
         notifications.createNotificationChannel(
             NotificationChannel(AlarmNotificationScheduler.CHANNEL, "Recovery reminders", NotificationManager.IMPORTANCE_DEFAULT),
         )
@@ -74,3 +74,7 @@ class ReminderReceiver : BroadcastReceiver() {
         notifications.notify(id, AlarmNotificationScheduler.NOTIFICATION_ID, notification)
     }
 }
+
+/** A system service every phone has (the framework declares the lookup nullable for all). */
+private inline fun <reified T : Any> Context.service(): T =
+    checkNotNull(getSystemService(T::class.java)) { "no ${T::class.java.simpleName} on this device" }
