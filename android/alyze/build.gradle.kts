@@ -10,7 +10,7 @@ plugins {
 
 android {
     namespace = "app.alyze"
-    compileSdk = 35
+    compileSdk = 36
 
     defaultConfig {
         // Health Connect's Jetpack client needs API 26; a reminder's alarm is told apart by its id

@@ -10,13 +10,13 @@ plugins {
 
 android {
     namespace = "app.alyze.member"
-    compileSdk = 35
+    compileSdk = 36
 
     defaultConfig {
         applicationId = "app.alyze"
         // The library's floor (alarms told apart by `Intent.setIdentifier`, API 29).
         minSdk = 29
-        targetSdk = 35
+        targetSdk = 36
         versionCode = 1
         versionName = "0.1.0"
     }
