@@ -344,7 +344,7 @@ private fun ProfileSection(saved: ProfileFields, isSet: Boolean, onSave: (Profil
     var max by rememberSaveable(saved) { mutableStateOf(saved.maxHrBpm) }
     val number = KeyboardOptions(keyboardType = KeyboardType.Decimal)
     Section("Your profile") {
-        if (!isSet) Text("Not set yet: the score uses your sex, age and heart rates.")
+        if (!isSet) Text("Until you save your sex, readiness assumes female, which errs towards recovery.")
         val sexes = listOf(Sex.FEMALE to "Female", Sex.MALE to "Male")
         SingleChoiceSegmentedButtonRow(Modifier.fillMaxWidth()) {
             sexes.forEachIndexed { index, (value, label) ->

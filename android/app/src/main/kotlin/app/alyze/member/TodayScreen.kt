@@ -67,7 +67,7 @@ fun TodayScreen(model: TodayViewModel = viewModel()) {
             Text(view.date, style = MaterialTheme.typography.labelLarge)
             Headline(view)
             if (model.profileMissing) {
-                Text("Set your profile in Settings: the score uses your age and heart rates.")
+                Text("Assessed as female until you set your profile in Settings.")
             }
             if (view.reasons.isNotEmpty()) {
                 Section("Why") {
