@@ -22,7 +22,8 @@ pub struct FfiStoredPlannedWorkout {
 
 #[uniffi::export]
 impl AlyzeStore {
-    /// Saves a workout the member plans (it must end after it starts, within a day); its id.
+    /// Saves a workout the member plans (it must end after it starts and last less than a day); its
+    /// id.
     pub fn add_planned_workout(&self, workout: FfiPlannedWorkout) -> Result<String, AlyzeError> {
         let workout = day_workout("workout", workout)?;
         self.lock()

@@ -18,14 +18,14 @@ use super::ingest::{timestamp_at, timestamp_columns};
 use super::quantity::bound_ns;
 use crate::protocol::{DayWorkout, WorkoutStatus};
 
-/// Longest planned workout accepted, h: a plan longer than a day is a mistake in the entry.
+/// Planned workouts must be shorter than this, h: a plan of a day or more is a mistake in the entry.
 pub const MAX_PLANNED_HOURS: i64 = 24;
 
 /// Why a planned workout was refused. Names the field, never the time.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlannedError {
-    /// The end is not after the start, or the workout lasts longer than [`MAX_PLANNED_HOURS`].
-    #[error("a planned workout must end after it starts and last at most {MAX_PLANNED_HOURS} h")]
+    /// The end is not after the start, or the workout lasts [`MAX_PLANNED_HOURS`] or more.
+    #[error("a planned workout must end after it starts and last less than {MAX_PLANNED_HOURS} h")]
     Span,
     /// An instant outside the years the store can hold.
     #[error("a planned workout's {0} is outside the years the store can hold")]
