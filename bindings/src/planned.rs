@@ -4,12 +4,11 @@
 
 use alyze_core::protocol::{DayWorkout, WorkoutStatus};
 use alyze_core::store::PlannedError;
-use chrono::DateTime;
 
 use crate::AlyzeError;
 use crate::protocol::FfiPlannedWorkout;
 use crate::samples::timestamp;
-use crate::store::AlyzeStore;
+use crate::store::{AlyzeStore, instant};
 
 /// A planned workout as the store keeps it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -43,12 +42,6 @@ impl AlyzeStore {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<Vec<FfiStoredPlannedWorkout>, AlyzeError> {
-        let instant = |name: &str, ms: i64| {
-            DateTime::from_timestamp_millis(ms).ok_or_else(|| AlyzeError::InvalidArgument {
-                name: name.to_owned(),
-                reason: "not a time the store can hold".to_owned(),
-            })
-        };
         let (from, to) = (instant("from_ms", from_ms)?, instant("to_ms", to_ms)?);
         Ok(self
             .lock()

@@ -9,11 +9,10 @@ use std::sync::Arc;
 use alyze_core::health::{SleepSegment, SleepSession, SleepStage, Source};
 use alyze_core::platform::{health_connect, healthkit};
 use alyze_core::store::{IngestReport as CoreIngestReport, SkipReason};
-use chrono::DateTime;
 
 use crate::AlyzeError;
 use crate::samples::{Converted, IngestReport, IntoCore, Shared, timestamp};
-use crate::store::AlyzeStore;
+use crate::store::{AlyzeStore, instant};
 
 /// A stage of sleep. The shells map the platforms' codes onto these with
 /// [`health_connect_sleep_stage`] and [`healthkit_sleep_stage`], the core's tables.
@@ -152,12 +151,7 @@ impl AlyzeStore {
         from_ms: i64,
         anchor: Option<Vec<u8>>,
     ) -> Result<IngestReport, AlyzeError> {
-        let from = DateTime::from_timestamp_millis(from_ms).ok_or_else(|| {
-            AlyzeError::InvalidArgument {
-                name: "from_ms".to_owned(),
-                reason: "not a time the store can hold".to_owned(),
-            }
-        })?;
+        let from = instant("from_ms", from_ms)?;
         let converted = Converted::of(samples, &sources, &zones);
         let regrouped = self.lock().regroup_sleep(
             &stream,

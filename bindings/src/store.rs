@@ -13,7 +13,7 @@ use alyze_core::apple_export::{Flow, import_export};
 use alyze_core::health::{HeartbeatSeries, SleepSession, Source, Workout};
 use alyze_core::store::{Record, Store};
 use alyze_core::summary::{SummarySettings, daily_summaries};
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::AlyzeError;
 use crate::heartbeat::FfiHeartbeatSeries;
@@ -203,12 +203,6 @@ impl AlyzeStore {
         to_ms: i64,
         anchor: Option<Vec<u8>>,
     ) -> Result<u64, AlyzeError> {
-        let instant = |name: &str, ms: i64| {
-            DateTime::from_timestamp_millis(ms).ok_or_else(|| AlyzeError::InvalidArgument {
-                name: name.to_owned(),
-                reason: "not a time the store can hold".to_owned(),
-            })
-        };
         let (from, to) = (instant("from_ms", from_ms)?, instant("to_ms", to_ms)?);
         let anchor = anchor.as_deref();
         let mut store = self.lock();
@@ -290,6 +284,14 @@ impl AlyzeStore {
             .ingest::<K>(stream, &converted.records, deleted_ids, anchor)?;
         Ok(converted.report(report))
     }
+}
+
+/// An epoch-milliseconds argument `name` as an instant.
+pub(crate) fn instant(name: &str, ms: i64) -> Result<DateTime<Utc>, AlyzeError> {
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| AlyzeError::InvalidArgument {
+        name: name.to_owned(),
+        reason: "not a time the store can hold".to_owned(),
+    })
 }
 
 /// A `YYYY-MM-DD` date argument.

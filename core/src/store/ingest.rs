@@ -451,8 +451,8 @@ impl<'a> Columns<'a> {
 }
 
 /// The row and tombstone state of the record `(kind, id)`, if stored.
-fn stored(tx: &Transaction<'_>, kind: &str, id: &str) -> Result<Option<(i64, bool)>> {
-    tx.prepare_cached(
+pub(super) fn stored(conn: &Connection, kind: &str, id: &str) -> Result<Option<(i64, bool)>> {
+    conn.prepare_cached(
         "SELECT rid, deleted_at_ms IS NOT NULL FROM record WHERE kind = ?1 AND id = ?2",
     )
     .and_then(|mut statement| {

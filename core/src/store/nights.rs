@@ -22,12 +22,12 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use super::content_id::content_id;
 use super::error::{Result, StoreError};
 use super::ingest::sealed::Kind;
-use super::ingest::{CONTENT_ID_NAMESPACE, load_one, record_id};
+use super::ingest::{CONTENT_ID_NAMESPACE, load_one, record_id, stored};
 use super::quantity::bound_ns;
 use super::{IngestReport, Store};
 use crate::health::{SleepSegment, SleepSession, Source};
@@ -126,7 +126,8 @@ impl Store {
         });
         let mut id = base.clone();
         let mut attempt = 1u32;
-        while taken.contains(&id) || self.has_row(&id)? {
+        // A night stored under the id, live or a tombstone, takes it too.
+        while taken.contains(&id) || stored(&self.conn, SleepSession::KIND, &id)?.is_some() {
             attempt += 1;
             id = content_id(
                 &CONTENT_ID_NAMESPACE,
@@ -134,19 +135,6 @@ impl Store {
             );
         }
         Ok(id)
-    }
-
-    /// Whether a night, live or a tombstone, is stored under `id`.
-    fn has_row(&self, id: &str) -> Result<bool> {
-        self.conn
-            .prepare_cached("SELECT 1 FROM record WHERE kind = ?1 AND id = ?2")
-            .and_then(|mut statement| {
-                statement
-                    .query_row(params![SleepSession::KIND, id], |_| Ok(()))
-                    .optional()
-            })
-            .map(|row| row.is_some())
-            .map_err(|e| StoreError::sqlite("looking up a night", &e))
     }
 }
 
