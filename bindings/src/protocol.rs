@@ -650,6 +650,14 @@ impl From<ProtocolError> for AlyzeError {
                 name: field.to_owned(),
                 reason: reason.to_owned(),
             },
+            // A readiness setting of the clinic settings: named as the clinic settings name it.
+            ProtocolError::Readiness(e) => match Self::from(e) {
+                Self::InvalidSetting { name, reason } => Self::InvalidSetting {
+                    name: format!("readiness.{name}"),
+                    reason,
+                },
+                other => other,
+            },
         }
     }
 }

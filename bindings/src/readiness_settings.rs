@@ -1,24 +1,22 @@
-//! The readiness settings a shell or a clinic may change, across the FFI: [`FfiReadinessSettings`]
-//! and its defaults, [`default_readiness_settings`].
+//! The readiness settings a shell or a clinic may change, across the FFI: [`FfiReadinessSettings`],
+//! its defaults ([`default_readiness_settings`]) and the member's clinic's
+//! (`AlyzeStore::readiness_settings`, in [`crate::store`]).
 //!
-//! The core has well over a hundred readiness settings (`alyze_core::readiness::settings` and the
-//! baselines' and load model's). Only the ones a clinic has a reason to tune cross: how far back
-//! the history is read, the colour bands, the HRV week and normal range, the sleep need and the
-//! resting-HR rise that counts as elevated. The record is laid onto
-//! [`HistorySettings::default`], so every setting left out keeps its documented default.
-//!
-//! The core validates the settings; an invalid value fails the call with
+//! The record is the core's [`ReadinessTuning`] field for field: the few of the engine's settings
+//! a clinic has a reason to tune, laid onto [`HistorySettings::default`], so every setting left
+//! out keeps its documented default. The core checks them; an invalid value fails the call with
 //! [`AlyzeError::InvalidSetting`] whose `name` is the field of this record (for a window, both of
-//! its fields), translated from the core's name of the setting (`ffi_setting_names`). The reason
-//! is the core's, in its fixed words.
+//! its fields). The reason is the core's, in its fixed words.
 
-use alyze_core::readiness::{HistorySettings, Window};
+use alyze_core::protocol::member;
+use alyze_core::readiness::{HistorySettings, ReadinessTuning};
 
 use crate::AlyzeError;
-use crate::hrv::{core_count, ffi_count};
+use crate::store::AlyzeStore;
 
 /// The readiness settings a shell or clinic may change. [`default_readiness_settings`] gives the
-/// documented defaults; every other setting of the engine keeps its default.
+/// documented defaults, `AlyzeStore::readiness_settings` the member's clinic's; every other
+/// setting of the engine keeps its default.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FfiReadinessSettings {
     /// Days of history read before the first day asked for, so that the baselines and the chronic
@@ -55,24 +53,51 @@ pub struct FfiReadinessSettings {
 /// The default readiness settings (the engine's documented configuration).
 #[uniffi::export]
 pub fn default_readiness_settings() -> FfiReadinessSettings {
-    HistorySettings::default().into()
+    ReadinessTuning::default().into()
 }
 
-impl From<HistorySettings> for FfiReadinessSettings {
-    fn from(s: HistorySettings) -> Self {
-        let baseline = &s.readiness.baseline;
+#[uniffi::export]
+impl AlyzeStore {
+    /// The readiness settings of the member's clinic, as its last synced clinic settings tune
+    /// them, or the defaults before the clinic sent any. The shells pass these to every readiness,
+    /// plan, reminder and sync call, so that the member is judged by the clinic's thresholds.
+    pub fn readiness_settings(&self) -> Result<FfiReadinessSettings, AlyzeError> {
+        Ok(member::clinic_settings(&self.lock())?.readiness.into())
+    }
+}
+
+impl From<ReadinessTuning> for FfiReadinessSettings {
+    fn from(t: ReadinessTuning) -> Self {
+        Self {
+            look_back_days: t.look_back_days,
+            push_from: t.push_from,
+            recover_to: t.recover_to,
+            hrv_week_days: t.hrv_week_days,
+            hrv_week_min_valid: t.hrv_week_min_valid,
+            hrv_normal_range_days: t.hrv_normal_range_days,
+            hrv_normal_range_min_valid: t.hrv_normal_range_min_valid,
+            hrv_normal_range_sd: t.hrv_normal_range_sd,
+            sleep_need_s: t.sleep_need_s,
+            derive_personal_sleep_need: t.derive_personal_sleep_need,
+            resting_hr_elevated_bpm: t.resting_hr_elevated_bpm,
+        }
+    }
+}
+
+impl From<&FfiReadinessSettings> for ReadinessTuning {
+    fn from(s: &FfiReadinessSettings) -> Self {
         Self {
             look_back_days: s.look_back_days,
-            push_from: s.readiness.score.push_from,
-            recover_to: s.readiness.score.recover_to,
-            hrv_week_days: ffi_count(baseline.hrv.week.days),
-            hrv_week_min_valid: ffi_count(baseline.hrv.week.min_valid),
-            hrv_normal_range_days: ffi_count(baseline.hrv.normal_range.days),
-            hrv_normal_range_min_valid: ffi_count(baseline.hrv.normal_range.min_valid),
-            hrv_normal_range_sd: baseline.hrv.normal_range_sd,
-            sleep_need_s: baseline.sleep.need_s,
-            derive_personal_sleep_need: baseline.sleep.derive_personal_need,
-            resting_hr_elevated_bpm: baseline.resting_hr.elevated_bpm,
+            push_from: s.push_from,
+            recover_to: s.recover_to,
+            hrv_week_days: s.hrv_week_days,
+            hrv_week_min_valid: s.hrv_week_min_valid,
+            hrv_normal_range_days: s.hrv_normal_range_days,
+            hrv_normal_range_min_valid: s.hrv_normal_range_min_valid,
+            hrv_normal_range_sd: s.hrv_normal_range_sd,
+            sleep_need_s: s.sleep_need_s,
+            derive_personal_sleep_need: s.derive_personal_sleep_need,
+            resting_hr_elevated_bpm: s.resting_hr_elevated_bpm,
         }
     }
 }
@@ -81,61 +106,18 @@ impl FfiReadinessSettings {
     /// The core's settings: these fields laid onto the defaults, checked. The core checks them
     /// again when it reads them; checking here as well names the field before any database work.
     pub(crate) fn to_core(&self) -> Result<HistorySettings, AlyzeError> {
-        // The core does not bound the look-back (it is not a readiness setting): without a bound a
-        // stray value would have the store build millions of empty days. Ten years is the core's
-        // own bound on a baseline window, far beyond what any window reads.
-        if usize::try_from(self.look_back_days).map_or(true, |days| days > Window::MAX_DAYS) {
-            return Err(AlyzeError::InvalidSetting {
-                name: "look_back_days".to_owned(),
-                reason: "must be at most 3653 days (ten years)".to_owned(),
-            });
-        }
-        let mut s = HistorySettings {
-            look_back_days: self.look_back_days,
-            ..HistorySettings::default()
-        };
-        let score = &mut s.readiness.score;
-        score.push_from = self.push_from;
-        score.recover_to = self.recover_to;
-        let baseline = &mut s.readiness.baseline;
-        baseline.hrv.week.days = core_count(self.hrv_week_days);
-        baseline.hrv.week.min_valid = core_count(self.hrv_week_min_valid);
-        baseline.hrv.normal_range.days = core_count(self.hrv_normal_range_days);
-        baseline.hrv.normal_range.min_valid = core_count(self.hrv_normal_range_min_valid);
-        baseline.hrv.normal_range_sd = self.hrv_normal_range_sd;
-        baseline.sleep.need_s = self.sleep_need_s;
-        baseline.sleep.derive_personal_need = self.derive_personal_sleep_need;
-        baseline.resting_hr.elevated_bpm = self.resting_hr_elevated_bpm;
-        s.readiness
-            .validate()
-            .map_err(|e| ffi_setting_names(e.into()))?;
-        Ok(s)
+        ReadinessTuning::from(self)
+            .history()
+            .map_err(AlyzeError::from)
     }
 }
-
-/// The core's names of the settings this record carries, with the fields that carry them. A
-/// window is checked as a whole by the core, so its error names both of its fields.
-const SETTING_NAMES: [(&str, &str); 6] = [
-    ("score.push_from", "push_from, recover_to"),
-    ("hrv.week", "hrv_week_days, hrv_week_min_valid"),
-    (
-        "hrv.normal_range",
-        "hrv_normal_range_days, hrv_normal_range_min_valid",
-    ),
-    ("hrv.normal_range_sd", "hrv_normal_range_sd"),
-    ("sleep.need_s", "sleep_need_s"),
-    ("resting_hr.elevated_bpm", "resting_hr_elevated_bpm"),
-];
 
 /// `error` with the setting named as the field of [`FfiReadinessSettings`] that holds it; other
 /// errors, and settings the record does not carry, unchanged.
 pub(crate) fn ffi_setting_names(error: AlyzeError) -> AlyzeError {
     match error {
         AlyzeError::InvalidSetting { name, reason } => {
-            let name = SETTING_NAMES
-                .iter()
-                .find(|(core, _)| *core == name)
-                .map_or(name, |(_, ffi)| (*ffi).to_owned());
+            let name = ReadinessTuning::field_of(&name).map_or(name, str::to_owned);
             AlyzeError::InvalidSetting { name, reason }
         }
         other => other,
@@ -147,23 +129,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_defaults_are_the_cores_and_convert_back_unchanged() {
+    fn the_defaults_are_the_cores() {
         let defaults = default_readiness_settings();
-        assert_eq!(defaults.look_back_days, 180);
         assert_eq!((defaults.push_from, defaults.recover_to), (67, 33));
-        assert_eq!(
-            (defaults.hrv_week_days, defaults.hrv_week_min_valid),
-            (7, 3)
-        );
-        assert_eq!(defaults.hrv_normal_range_days, 60);
-        assert_eq!(defaults.hrv_normal_range_sd, 0.5);
-        assert_eq!(defaults.sleep_need_s, 8.0 * 3600.0);
-        assert_eq!(defaults.resting_hr_elevated_bpm, 3.0);
         assert_eq!(defaults.to_core(), Ok(HistorySettings::default()));
     }
 
     #[test]
-    fn every_field_reaches_its_core_setting_and_the_rest_keep_their_defaults() {
+    fn every_field_crosses_to_its_own_field_and_back() {
+        // Every value differs from its default and from the others of its type, so a field
+        // crossed over to another would show.
         let ffi = FfiReadinessSettings {
             look_back_days: 90,
             push_from: 70,
@@ -177,22 +152,61 @@ mod tests {
             derive_personal_sleep_need: false,
             resting_hr_elevated_bpm: 4.0,
         };
-        let core = ffi.to_core().unwrap();
-        let mut expected = HistorySettings {
-            look_back_days: 90,
-            ..HistorySettings::default()
-        };
-        let r = &mut expected.readiness;
-        (r.score.push_from, r.score.recover_to) = (70, 30);
-        (r.baseline.hrv.week.days, r.baseline.hrv.week.min_valid) = (5, 2);
-        let range = &mut r.baseline.hrv.normal_range;
-        (range.days, range.min_valid) = (30, 10);
-        r.baseline.hrv.normal_range_sd = 0.75;
-        r.baseline.sleep.need_s = 7.5 * 3600.0;
-        r.baseline.sleep.derive_personal_need = false;
-        r.baseline.resting_hr.elevated_bpm = 4.0;
-        assert_eq!(core, expected);
-        assert_eq!(FfiReadinessSettings::from(core), ffi);
+        let tuning = ReadinessTuning::from(&ffi);
+        assert_eq!(
+            (tuning.look_back_days, tuning.push_from, tuning.recover_to),
+            (90, 70, 30)
+        );
+        assert_eq!((tuning.hrv_week_days, tuning.hrv_week_min_valid), (5, 2));
+        assert_eq!(
+            (
+                tuning.hrv_normal_range_days,
+                tuning.hrv_normal_range_min_valid
+            ),
+            (30, 10)
+        );
+        assert_eq!(tuning.hrv_normal_range_sd, 0.75);
+        assert_eq!(tuning.sleep_need_s, 7.5 * 3600.0);
+        assert!(!tuning.derive_personal_sleep_need);
+        assert_eq!(tuning.resting_hr_elevated_bpm, 4.0);
+        assert_eq!(FfiReadinessSettings::from(tuning.clone()), ffi);
+        assert_eq!(ffi.to_core(), Ok(tuning.history().unwrap()));
+    }
+
+    #[test]
+    fn the_store_gives_the_clinics_settings_once_it_sent_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = AlyzeStore::open(dir.path().join("alyze.db").display().to_string()).unwrap();
+        assert_eq!(
+            store.readiness_settings().unwrap(),
+            default_readiness_settings()
+        );
+        let mut settings: serde_json::Value =
+            serde_json::from_str(&store.clinic_settings_json().unwrap()).unwrap();
+        settings["readiness"] = serde_json::json!({"push_from": 80, "sleep_need_s": 27000.0});
+        store
+            .set_clinic_settings_json(settings.to_string())
+            .unwrap();
+        let tuned = store.readiness_settings().unwrap();
+        assert_eq!((tuned.push_from, tuned.sleep_need_s), (80, 27000.0));
+        assert_eq!(
+            FfiReadinessSettings {
+                push_from: 67,
+                sleep_need_s: 28800.0,
+                ..tuned
+            },
+            default_readiness_settings()
+        );
+
+        // Settings the readiness engine cannot use are refused whole, named under `readiness`.
+        settings["readiness"] = serde_json::json!({"push_from": 20});
+        match store.set_clinic_settings_json(settings.to_string()) {
+            Err(AlyzeError::InvalidSetting { name, .. }) => {
+                assert_eq!(name, "readiness.push_from, recover_to");
+            }
+            other => panic!("expected an invalid setting, got {other:?}"),
+        }
+        assert_eq!(store.readiness_settings().unwrap().push_from, 80);
     }
 
     /// The name an invalid value of a setting is reported under.

@@ -21,7 +21,7 @@ use std::path::Path;
 
 use alyze_core::protocol::member::{self, MemberDay};
 use alyze_core::protocol::{DayPlan, Dose, DroppedItem, ItemReason, TrainingGuidance};
-use alyze_core::readiness::{HistorySettings, Recommendation};
+use alyze_core::readiness::Recommendation;
 use alyze_core::store::Store;
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::{NaiveDate, Utc};
@@ -78,17 +78,11 @@ pub fn plan_range(
     zone: Tz,
 ) -> Result<Vec<MemberDay>> {
     let profile = profile::resolve(&ProfileArgs::default(), data_dir)?.profile;
-    member::plan_days(
-        store,
-        from,
-        to,
-        zone,
-        &[],
-        &profile,
-        &HistorySettings::default(),
-    )
-    .map_err(prescription::explain)
-    .with_context(|| format!("planning {from} to {to}"))
+    let history =
+        member::readiness_settings(store).context("reading the clinic's readiness settings")?;
+    member::plan_days(store, from, to, zone, &[], &profile, &history)
+        .map_err(prescription::explain)
+        .with_context(|| format!("planning {from} to {to}"))
 }
 
 /// The member's zone: the one given, else the system's.

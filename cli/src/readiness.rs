@@ -2,7 +2,8 @@
 //! from the member's store.
 //!
 //! The day defaults to today in `--tz` (an IANA zone name), or in the system's local zone. The
-//! engine reads [`HistorySettings::look_back_days`] of history before the day, so the answer is the
+//! engine reads the clinic's readiness settings (`member::readiness_settings`: its tuning, else
+//! the documented defaults) and their look-back of history before the day, so the answer is the
 //! same whatever else the store holds. A store without any data is an error that says to import
 //! first; a day before the data, or without enough of it, is not an error: the engine says
 //! `calibrating` or `unscorable`, and the output says what is missing.
@@ -18,9 +19,9 @@
 use std::io::Write;
 use std::path::Path;
 
+use alyze_core::protocol::member;
 use alyze_core::readiness::{
-    DayReadiness, FlagCode, HistorySettings, MissingInput, ReadinessState, Recommendation,
-    readiness_history,
+    DayReadiness, FlagCode, MissingInput, ReadinessState, Recommendation, readiness_history,
 };
 use alyze_core::store::Store;
 use alyze_core::summary::latest_day_with_data;
@@ -93,7 +94,7 @@ pub fn day_readiness(store: &Store, date: NaiveDate, resolved: &Resolved) -> Res
         date,
         date,
         &resolved.profile,
-        &HistorySettings::default(),
+        &member::readiness_settings(store).context("reading the clinic's readiness settings")?,
     )
     .with_context(|| format!("assessing {date}"))?;
     history

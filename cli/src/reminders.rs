@@ -11,7 +11,6 @@ use std::io::Write;
 use std::path::Path;
 
 use alyze_core::protocol::member;
-use alyze_core::readiness::HistorySettings;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -70,25 +69,20 @@ pub fn run(args: &RemindersArgs, data_dir: &Path) -> Result<()> {
     }
     let store = prescription::open_store(data_dir)?;
     let profile = profile::resolve(&ProfileArgs::default(), data_dir)?.profile;
-    let all: Vec<JsonReminder> = member::reminders_between(
-        &store,
-        from,
-        to,
-        zone,
-        &[],
-        &profile,
-        &HistorySettings::default(),
-    )
-    .map_err(prescription::explain)
-    .with_context(|| format!("making the reminders of {from} to {to}"))?
-    .into_iter()
-    .map(|r| JsonReminder {
-        id: r.id,
-        fire_at: r.fire_at.local().to_rfc3339(),
-        title: r.title,
-        body: r.body,
-    })
-    .collect();
+    let history =
+        member::readiness_settings(&store).context("reading the clinic's readiness settings")?;
+    let all: Vec<JsonReminder> =
+        member::reminders_between(&store, from, to, zone, &[], &profile, &history)
+            .map_err(prescription::explain)
+            .with_context(|| format!("making the reminders of {from} to {to}"))?
+            .into_iter()
+            .map(|r| JsonReminder {
+                id: r.id,
+                fire_at: r.fire_at.local().to_rfc3339(),
+                title: r.title,
+                body: r.body,
+            })
+            .collect();
     let mut out = std::io::stdout().lock();
     if args.json {
         let json = Json {

@@ -18,7 +18,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use alyze_core::readiness::HistorySettings;
+use alyze_core::protocol::member;
 use alyze_core::sync::{
     CredentialError, CredentialStore, Credentials, DerivedDays, ServerClient, SyncReport,
     SyncSettings, sync,
@@ -182,13 +182,17 @@ pub fn run(args: &SyncArgs, data_dir: &Path) -> Result<()> {
     })?;
     let settings = SyncSettings::default();
     let client = ServerClient::new(&credentials.server_url, &settings)?;
-    let store = std::sync::Mutex::new(prescription::create_store(data_dir)?);
+    let store = prescription::create_store(data_dir)?;
     let zone = crate::plan::resolve_zone(args.tz)?;
+    // The settings before this sync: settings the clinic changes reach the readiness sent up from
+    // the next sync on, like every other change pulled down.
     let derived = DerivedDays {
         profile: profile::resolve(&ProfileArgs::default(), data_dir)?.profile,
-        history: HistorySettings::default(),
+        history: member::readiness_settings(&store)
+            .context("reading the clinic's readiness settings")?,
         through: crate::plan::today(zone),
     };
+    let store = std::sync::Mutex::new(store);
     let report = runtime()?
         .block_on(sync(
             &store,

@@ -8,7 +8,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use alyze_core::readiness::{HistorySettings, HrvMetric, ReadinessHistory, readiness_history};
+use alyze_core::protocol::member;
+use alyze_core::readiness::{HrvMetric, ReadinessHistory, readiness_history};
 use alyze_core::store::Store;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -75,7 +76,7 @@ pub fn write_trends(
         from,
         to,
         &resolved.profile,
-        &HistorySettings::default(),
+        &member::readiness_settings(store).context("reading the clinic's readiness settings")?,
     )
     .with_context(|| format!("reading the readiness history of {from} to {to}"))?;
     chart::write_chart(&trend_data(&history), out)?;

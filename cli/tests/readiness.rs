@@ -62,6 +62,32 @@ fn readiness_json_has_the_keys_and_a_valid_state() {
 }
 
 #[test]
+fn the_clinics_readiness_settings_decide_the_call() {
+    let member = Member::imported(DAYS);
+    let before = member.json(&["readiness", "--date", LAST_DAY, "--json"]);
+    let score = before["score"].as_u64().expect("a scored day has a score");
+    assert!((1..100).contains(&score), "{before}");
+
+    // Bands that make every score below 100 red: the same score, now a recovery day.
+    let mut settings = member.json(&["prescription", "settings"]);
+    assert_eq!(settings["readiness"]["push_from"], 67);
+    settings["readiness"] = serde_json::json!({"push_from": 100, "recover_to": 99});
+    let strict = member.file("strict.json", &settings.to_string());
+    member.ok(&["prescription", "settings", &strict]);
+    let after = member.json(&["readiness", "--date", LAST_DAY, "--json"]);
+    assert_eq!(after["score"], before["score"]);
+    assert_eq!(after["recommendation"], "recover", "{after}");
+
+    // Bands the engine cannot use are refused by name, and the saved ones stay.
+    settings["readiness"] = serde_json::json!({"push_from": 20});
+    let crossed = member.file("crossed.json", &settings.to_string());
+    let err = member.fails(&["prescription", "settings", &crossed]);
+    assert!(err.contains("push_from, recover_to"), "{err}");
+    let kept = member.json(&["prescription", "settings"]);
+    assert_eq!(kept["readiness"]["recover_to"], 99);
+}
+
+#[test]
 fn the_text_gives_the_call_the_reasons_and_the_profile_note() {
     let member = Member::imported(DAYS);
     let out = member.run(&["readiness", "--date", LAST_DAY]);

@@ -624,6 +624,7 @@ async fn clinic_settings_are_for_admins_and_reach_every_member(backend: Backend)
     let mut settings =
         serde_json::to_value(alyze_core::protocol::ClinicSettings::default()).unwrap();
     settings["min_spacing_min"] = json!(20.0);
+    settings["readiness"]["push_from"] = json!(72);
 
     let r = s
         .send(
@@ -641,6 +642,15 @@ async fn clinic_settings_are_for_admins_and_reach_every_member(backend: Backend)
         .await;
     let message = error_code(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field").await;
     assert!(message.contains("recover_rpe_cap"), "{message}");
+    // Readiness bands the engine cannot use (push below recover) are refused by name.
+    let mut crossed = settings.clone();
+    crossed["readiness"]["recover_to"] = json!(80);
+    let r = s
+        .send(Method::PUT, "/v1/clinic/settings", &admin, Some(&crossed))
+        .await;
+    let message = error_code(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field").await;
+    assert!(message.contains("readiness"), "{message}");
+    assert!(message.contains("push_from, recover_to"), "{message}");
     let r = s
         .send(Method::PUT, "/v1/clinic/settings", &admin, Some(&settings))
         .await;

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use alyze_core::protocol::member;
 use alyze_core::protocol::{Dose, DoseCheck, Prescription, WeeklyTarget};
-use alyze_core::readiness::{HistorySettings, MemberProfile};
+use alyze_core::readiness::MemberProfile;
 use alyze_core::store::Store;
 use alyze_core::sync::{
     CredentialError, CredentialStore, Credentials, DerivedDays, ServerClient, SyncReport,
@@ -101,7 +101,7 @@ pub fn clinic_story(
         )?;
         let derived = DerivedDays {
             profile: profile.clone(),
-            history: HistorySettings::default(),
+            history: member::readiness_settings(&*locked(&store)?)?,
             through: day,
         };
         let mut sync_now = async || {
@@ -144,15 +144,18 @@ pub fn clinic_story(
              The phone syncs:"
         )?;
         writeln!(out, "  {}", sync_now().await.context("the second sync")?)?;
-        let planned = member::plan_days(
-            &*locked(&store)?,
-            day,
-            day,
-            chrono_tz::Europe::Berlin,
-            &[],
-            profile,
-            &HistorySettings::default(),
-        )?
+        let planned = {
+            let store = locked(&store)?;
+            member::plan_days(
+                &store,
+                day,
+                day,
+                chrono_tz::Europe::Berlin,
+                &[],
+                profile,
+                &member::readiness_settings(&store)?,
+            )?
+        }
         .pop()
         .ok_or_else(|| anyhow!("the planner returned no day"))?;
         writeln!(

@@ -14,7 +14,7 @@ use alyze_core::health::{
 };
 use alyze_core::protocol::member::{self, MemberDay};
 use alyze_core::protocol::{DayWorkout, DoseCheck, Prescription, Reminder, WorkoutStatus, diff};
-use alyze_core::readiness::{HistorySettings, MemberProfile};
+use alyze_core::readiness::MemberProfile;
 use alyze_core::store::Store;
 use anyhow::{Context, Result, anyhow};
 use chrono::{NaiveDate, NaiveTime, TimeDelta};
@@ -122,13 +122,13 @@ pub fn protocol_story(
     log_the_sauna(out, store, &after)
 }
 
-/// The day's plan and reminders, with the default readiness settings.
+/// The day's plan and reminders, with the clinic's readiness settings (the store's).
 fn plan(
     store: &Store,
     day: NaiveDate,
     profile: &MemberProfile,
 ) -> Result<(MemberDay, Vec<Reminder>)> {
-    let settings = HistorySettings::default();
+    let settings = member::readiness_settings(store)?;
     let planned = member::plan_days(store, day, day, ZONE, &[], profile, &settings)
         .context("planning the demo day")?
         .pop()

@@ -78,6 +78,14 @@ pub fn clinic_settings(store: &Store) -> Result<ClinicSettings, MemberError> {
     Ok(store.clinic_settings()?.unwrap_or_default())
 }
 
+/// The readiness settings of the member's clinic: the clinic settings' `readiness` laid onto the
+/// documented defaults ([`crate::readiness::ReadinessTuning::history`]), or the defaults when the
+/// clinic sent none. Every readiness the member sees or sends should be assessed with these.
+pub fn readiness_settings(store: &Store) -> Result<HistorySettings, MemberError> {
+    let tuning = clinic_settings(store)?.readiness;
+    Ok(tuning.history().map_err(ProtocolError::from)?)
+}
+
 /// The saved prescription, or [`MemberError::NoPrescription`].
 pub fn prescription(store: &Store) -> Result<Prescription, MemberError> {
     store.prescription()?.ok_or(MemberError::NoPrescription)

@@ -53,6 +53,10 @@ pub enum ProtocolError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A readiness setting of the clinic's ([`crate::readiness::ReadinessTuning`]) is outside the
+    /// values it can take.
+    #[error("readiness: {0}")]
+    Readiness(#[from] crate::readiness::ReadinessError),
     /// A dose field is NaN, infinite, zero or negative: no override makes it a dose.
     #[error("{field}: must be a finite number greater than zero")]
     NotPositive {

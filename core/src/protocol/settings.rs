@@ -1,6 +1,6 @@
 //! The clinic's settings of the planner: the timing rules' gaps and windows, the spacing of a
 //! day's items, the training cap of a recovery day and the doses' safe ranges; and, beside them,
-//! the check-in questionnaire the clinic asks. Every field has its
+//! the check-in questionnaire the clinic asks and the readiness settings it tunes. Every field has its
 //! default and its source beside it; "product choice" marks a default that no source fixes.
 
 use chrono::Weekday;
@@ -10,6 +10,7 @@ use super::ProtocolError;
 use super::modality::SafeRanges;
 use crate::health::QuestionnaireKind;
 use crate::health::training::CR10_MAX;
+use crate::readiness::ReadinessTuning;
 
 /// All clinic settings of the protocols. [`ClinicSettings::default`] is the documented
 /// configuration.
@@ -45,6 +46,12 @@ pub struct ClinicSettings {
     /// default.
     #[serde(default)]
     pub check_in: QuestionnaireKind,
+    /// The readiness settings the clinic tunes for its members ([`ReadinessTuning`]); each has
+    /// its documented default. They travel with these settings so that the phones, the command
+    /// line and the readiness they send the clinic all judge by the same thresholds. Absent from
+    /// settings saved before they existed, and any field left out, keep the defaults.
+    #[serde(default)]
+    pub readiness: ReadinessTuning,
 }
 
 impl Default for ClinicSettings {
@@ -58,6 +65,7 @@ impl Default for ClinicSettings {
             reminder_lead_min: 15.0,
             safe: SafeRanges::default(),
             check_in: QuestionnaireKind::default(),
+            readiness: ReadinessTuning::default(),
         }
     }
 }
@@ -109,7 +117,9 @@ impl ClinicSettings {
                 reason: "must be a CR-10 rating from 1 to 10",
             });
         }
-        self.safe.validate()
+        self.safe.validate()?;
+        self.readiness.history()?;
+        Ok(())
     }
 }
 
@@ -149,6 +159,34 @@ mod tests {
         json["check_in"] = serde_json::json!("hooper");
         let hooper: ClinicSettings = serde_json::from_value(json).unwrap();
         assert_eq!(hooper.check_in, QuestionnaireKind::Hooper);
+    }
+
+    #[test]
+    fn the_readiness_section_is_optional_partial_and_checked() {
+        let mut json = serde_json::to_value(ClinicSettings::default()).unwrap();
+        json.as_object_mut().unwrap().remove("readiness");
+        let old: ClinicSettings = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(old.readiness, ReadinessTuning::default());
+
+        json["readiness"] = serde_json::json!({"push_from": 75, "recover_to": 40});
+        let tuned: ClinicSettings = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(
+            (tuned.readiness.push_from, tuned.readiness.recover_to),
+            (75, 40)
+        );
+        assert_eq!(tuned.readiness.hrv_week_days, 7);
+        assert_eq!(tuned.validate(), Ok(()));
+
+        json["readiness"] = serde_json::json!({"push_from": 30});
+        let crossed: ClinicSettings = serde_json::from_value(json).unwrap();
+        let error = crossed.validate().unwrap_err();
+        assert!(matches!(error, ProtocolError::Readiness(_)), "{error:?}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("readiness: invalid setting push_from, recover_to"),
+            "{error}"
+        );
     }
 
     #[test]

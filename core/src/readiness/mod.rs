@@ -15,6 +15,7 @@
 //! - [`history`]: readiness and its trends over a range, read from the store.
 //! - [`report`]: what a day's readiness says (serialised for the CLI and the FFI).
 //! - [`settings`]: every weight and threshold, with its default and source.
+//! - [`tuning`]: the settings a clinic tunes for its members, sent with its clinic settings.
 //! - [`synthetic`]: generated member histories whose physiology is known (tests, benchmark, demo).
 //!
 //! Everything here is pure: daily series in, results out, no I/O and no clock (the generator reads
@@ -32,6 +33,7 @@ pub mod report;
 pub mod score;
 pub mod settings;
 pub mod synthetic;
+pub mod tuning;
 
 pub use assess::{assess_history, assess_inputs};
 pub use baseline::{
@@ -52,3 +54,4 @@ pub use report::{
     Reason, ReasonCode, Recommendation, Severity,
 };
 pub use settings::{FlagSettings, InputSettings, ReadinessSettings, RuleSettings, ScoreSettings};
+pub use tuning::ReadinessTuning;

@@ -1,8 +1,10 @@
 // The app's one model: it holds the store, the Keychain keeper, the HealthKit reader, the member's
-// profile and the readiness settings, and runs the flows the screens start (read, sync, plan,
+// profile, and runs the flows the screens start (read, sync, plan,
 // plan training, log, check in, enrol, sign out). The core's calls are synchronous and some take
 // a while (a readiness history reads months of days), so each runs through `offMain`, away from
-// the main thread; the model itself lives on the main actor, where the screens read it.
+// the main thread; the model itself lives on the main actor, where the screens read it. The
+// readiness settings are the clinic's, read from the store at each call (`readinessSettings()`),
+// so that settings a sync brings take effect at once.
 import Alyze
 import Foundation
 import HealthKit
@@ -18,8 +20,6 @@ public final class AppModel {
     let health: HKHealthStore
     private let reader: HealthKitReader
     private let reminders = ReminderScheduler()
-    /// The engine's documented defaults: no clinic readiness settings cross the FFI yet.
-    let settings = defaultReadinessSettings()
 
     /// The member's profile: the saved one, else the core's default (`defaultMemberProfile()`:
     /// female, the choice that errs towards recovery), which Today and Settings say is in use.
@@ -103,6 +103,8 @@ public final class AppModel {
         }
         if enrolled {
             do {
+                let store = self.store
+                let settings = try await offMain { try store.readinessSettings() }
                 _ = try await store.sync(
                     today: LocalDay.string(Date()), profile: profile, settings: settings,
                     keeper: keeper, listener: QuietSync()
@@ -121,7 +123,7 @@ public final class AppModel {
     /// pending notifications); none before the clinic's prescription arrives. The core counts the
     /// training planned in the store itself; `planned` is for a calendar's, which is not read.
     private func updateReminders() async throws {
-        let store = self.store, settings = self.settings, profile = self.profile
+        let store = self.store, profile = self.profile
         let now = Date()
         let from = LocalDay.string(now), to = LocalDay.string(LocalDay.adding(1, to: now))
         let zone = TimeZone.current.identifier
@@ -129,7 +131,8 @@ public final class AppModel {
         do {
             wanted = try await offMain {
                 try store.reminders(
-                    from: from, to: to, zone: zone, planned: [], profile: profile, settings: settings
+                    from: from, to: to, zone: zone, planned: [], profile: profile,
+                    settings: store.readinessSettings()
                 )
             }
         } catch AlyzeError.NoPrescription {
@@ -141,29 +144,34 @@ public final class AppModel {
     // MARK: Today, Plan, Trends
 
     func readiness(on day: Date) async throws -> FfiDayReadiness {
-        let store = self.store, settings = self.settings, profile = self.profile
+        let store = self.store, profile = self.profile
         let date = LocalDay.string(day)
-        return try await offMain { try store.readiness(date: date, profile: profile, settings: settings) }
+        return try await offMain {
+            try store.readiness(date: date, profile: profile, settings: store.readinessSettings())
+        }
     }
 
     /// The readiness and trends of the `days` days ending on `last`, oldest first.
     func history(days: Int, endingOn last: Date) async throws -> FfiReadinessHistory {
-        let store = self.store, settings = self.settings, profile = self.profile
+        let store = self.store, profile = self.profile
         let from = LocalDay.string(LocalDay.adding(1 - days, to: last)), to = LocalDay.string(last)
         return try await offMain {
-            try store.readinessHistory(from: from, to: to, profile: profile, settings: settings)
+            try store.readinessHistory(
+                from: from, to: to, profile: profile, settings: store.readinessSettings()
+            )
         }
     }
 
     /// The plan of `day` in the phone's zone, from the workouts logged so far and the training
     /// planned in the store (which the core reads itself, as for the reminders).
     func plan(on day: Date) async throws -> FfiDayPlan? {
-        let store = self.store, settings = self.settings, profile = self.profile
+        let store = self.store, profile = self.profile
         let date = LocalDay.string(day)
         let zone = TimeZone.current.identifier
         return try await offMain {
             try store.planDays(
-                from: date, to: date, zone: zone, planned: [], profile: profile, settings: settings
+                from: date, to: date, zone: zone, planned: [], profile: profile,
+                settings: store.readinessSettings()
             ).first
         }
     }

@@ -126,6 +126,20 @@ def test_documents_and_errors(tmp_path):
     with pytest.raises(alyze.AlyzeError.InvalidSetting) as error:
         store.set_clinic_settings_json(json.dumps(settings))
     assert error.value.name == "cold_gap_after_strength_h"
+
+    # The clinic's readiness section: a field it leaves out keeps its default, a bad one is named.
+    assert store.readiness_settings() == alyze.default_readiness_settings()
+    settings["cold_gap_after_strength_h"] = 6.0
+    settings["readiness"] = {"hrv_normal_range_sd": 0.75}
+    store.set_clinic_settings_json(json.dumps(settings))
+    tuned = store.readiness_settings()
+    assert tuned.hrv_normal_range_sd == 0.75
+    assert tuned.push_from == alyze.default_readiness_settings().push_from
+    settings["readiness"] = {"hrv_week_days": 7, "hrv_week_min_valid": 9}
+    with pytest.raises(alyze.AlyzeError.InvalidSetting) as error:
+        store.set_clinic_settings_json(json.dumps(settings))
+    assert error.value.name == "readiness.hrv_week_days, hrv_week_min_valid"
+    assert store.readiness_settings() == tuned
     with pytest.raises(alyze.AlyzeError.InvalidArgument):
         store.plan_days(DAY, DAY, "Mars/Olympus", [], alyze.MemberProfile(sex=alyze.Sex.MALE),
                         alyze.default_readiness_settings())

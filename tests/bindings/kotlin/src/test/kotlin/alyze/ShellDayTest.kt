@@ -120,7 +120,9 @@ class ShellDayTest {
 
             // The morning's call: HRV crashed and resting HR rose, so a recovery day.
             val profile = MemberProfile(Sex.FEMALE, ageYears = 38.0)
-            val settings = defaultReadinessSettings()
+            // The clinic's readiness settings, as the app reads them: the defaults until it sends its own.
+            val settings = store.readinessSettings()
+            assertEquals(defaultReadinessSettings(), settings)
             val day = store.readiness(TODAY.toString(), profile, settings)
             assertEquals(Recommendation.RECOVER, day.recommendation, "$day")
             assertTrue(day.reasons.isNotEmpty())

@@ -92,6 +92,28 @@ class TodayViewTest {
     }
 
     @Test
+    fun `the clinic's readiness bands, once they reach the phone, decide the call`() {
+        val today = LocalDate.parse("2026-11-28")
+        store().use { store ->
+            KitFixtures.nights(store, today, 40, rmssd = KitFixtures::steady)
+            // Before the clinic sends settings, the phone judges by the documented defaults.
+            assertEquals(defaultReadinessSettings(), store.readinessSettings())
+            val before = store.readiness(today.toString(), member, store.readinessSettings())
+            assertTrue(before.recommendation != Recommendation.RECOVER, "$before")
+
+            // Settings as a sync saves them: bands that make every score below 100 red.
+            val strict = store.clinicSettingsJson()
+                .replace(Regex("\"readiness\"\\s*:\\s*\\{[^}]*\\}"), "\"readiness\":{\"push_from\":100,\"recover_to\":99}")
+            store.setClinicSettingsJson(strict)
+            assertEquals(99.toUByte(), store.readinessSettings().recoverTo)
+            val after = store.readiness(today.toString(), member, store.readinessSettings())
+            assertEquals(before.score, after.score)
+            assertEquals(Recommendation.RECOVER, after.recommendation, "$after")
+            assertEquals(Tone.RED, todayView(after, Locale.UK).tone)
+        }
+    }
+
+    @Test
     fun `steady nights after calibration are scored with a coloured call`() {
         val today = LocalDate.parse("2026-11-28")
         store().use { store ->

@@ -34,6 +34,8 @@ interface AlyzeApp {
     val keeper: CredentialKeeper
     val reminders: ReminderSchedule
     fun profile(): MemberProfile
+
+    /** The clinic's readiness settings as last synced (`AlyzeStore.readinessSettings`). */
     fun readinessSettings(): FfiReadinessSettings
 }
 

@@ -17,7 +17,6 @@ import java.io.File
 import uniffi.alyze.AlyzeStore
 import uniffi.alyze.FfiReadinessSettings
 import uniffi.alyze.MemberProfile
-import uniffi.alyze.defaultReadinessSettings
 
 /** The `Application` named in the manifest. */
 class AlyzeApplication : Application(), AlyzeApp {
@@ -33,12 +32,6 @@ class AlyzeApplication : Application(), AlyzeApp {
     /** The profile the member edits in Settings. */
     val member: MemberPreferences by lazy { MemberPreferences(this) }
 
-    /**
-     * The engine's documented defaults: the FFI lets a clinic tune them, but the clinic's choice
-     * does not reach the phone yet.
-     */
-    private val readiness: FfiReadinessSettings by lazy { defaultReadinessSettings() }
-
     override fun onCreate() {
         super.onCreate()
         PlatformTls.initialise(this)
@@ -47,5 +40,9 @@ class AlyzeApplication : Application(), AlyzeApp {
 
     override fun profile(): MemberProfile = member.profile()
 
-    override fun readinessSettings(): FfiReadinessSettings = readiness
+    /**
+     * The clinic's readiness settings as last synced (the documented defaults before), read from
+     * the store each time, so that settings a sync brings take effect at once.
+     */
+    override fun readinessSettings(): FfiReadinessSettings = store.readinessSettings()
 }
