@@ -14,39 +14,33 @@ use alyze_core::readiness::{HistorySettings, ReadinessTuning};
 use crate::AlyzeError;
 use crate::store::AlyzeStore;
 
-/// The readiness settings a shell or clinic may change. [`default_readiness_settings`] gives the
-/// documented defaults, `AlyzeStore::readiness_settings` the member's clinic's; every other
+/// The readiness settings a shell or clinic may change: the core's [`ReadinessTuning`], whose
+/// fields give each setting's default, bounds and source. [`default_readiness_settings`] gives
+/// the documented defaults, `AlyzeStore::readiness_settings` the member's clinic's; every other
 /// setting of the engine keeps its default.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FfiReadinessSettings {
-    /// Days of history read before the first day asked for, so that the baselines and the chronic
-    /// load are established on it. Default 180; at most 3653 (ten years).
+    /// Days of history read before the first day asked for (default 180, at most 3653).
     pub look_back_days: u32,
-    /// Score at or above which the day is green and the call `push`. Default 67 (WHOOP's bands);
-    /// at most 100 and above [`Self::recover_to`].
+    /// Score from which the day is green and the call `push` (default 67).
     pub push_from: u8,
-    /// Score at or below which the day is red and the call `recover`. Default 33 (WHOOP).
+    /// Score up to which the day is red and the call `recover` (default 33).
     pub recover_to: u8,
-    /// Days of the HRV week (the 7-day rolling mean of lnHRV, ending today). Default 7.
+    /// Days of the HRV week, the rolling mean of lnHRV ending today (default 7).
     pub hrv_week_days: u32,
-    /// Fewest nights with HRV the week needs for its mean. Default 3 (Plews et al. 2014); at
-    /// least 2 and at most [`Self::hrv_week_days`].
+    /// Fewest nights with HRV the week's mean needs (default 3).
     pub hrv_week_min_valid: u32,
-    /// Days of the HRV normal range's window (ending yesterday). Default 60 (HRV4Training).
+    /// Days of the HRV normal range's window, ending yesterday (default 60).
     pub hrv_normal_range_days: u32,
-    /// Fewest nights with HRV the normal range needs; until then the member is calibrating.
-    /// Default 14; at least 2 and at most [`Self::hrv_normal_range_days`].
+    /// Fewest nights with HRV the normal range needs; until then, calibrating (default 14).
     pub hrv_normal_range_min_valid: u32,
-    /// Half-width of the normal range in standard deviations of daily lnHRV. Default 0.5
-    /// (HRV4Training; the smallest worthwhile change, Plews et al. 2012).
+    /// Half-width of the normal range, standard deviations of daily lnHRV (default 0.5).
     pub hrv_normal_range_sd: f64,
-    /// Sleep need, seconds, when no personal need is derived. Default 8 h (28 800 s).
+    /// Sleep need, seconds, when no personal need is derived (default 28 800, 8 h).
     pub sleep_need_s: f64,
-    /// Whether a personal sleep need is derived from the member's own nights (within 7-9 h).
-    /// Default true; false judges every night against [`Self::sleep_need_s`].
+    /// Whether a personal sleep need is derived from the member's nights (default true).
     pub derive_personal_sleep_need: bool,
-    /// Rise of resting HR above its baseline, bpm, from which it counts as elevated. Default 3
-    /// (the lower end of the +3-5 bpm Oura flags).
+    /// Rise of resting HR above its baseline, bpm, that counts as elevated (default 3).
     pub resting_hr_elevated_bpm: f64,
 }
 
