@@ -48,7 +48,7 @@ use alyze_core::protocol::{
     ClinicSettings, Dose, FixedSession, LocalWindow, Prescription, WeeklyTarget,
 };
 use alyze_core::store::Store;
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use serde::Deserialize;
 
@@ -160,13 +160,18 @@ fn show(json: bool, data_dir: &Path) -> Result<()> {
 fn set_settings(file: &Path, data_dir: &Path) -> Result<()> {
     let text = fs::read_to_string(file)
         .with_context(|| format!("reading the clinic settings {}", file.display()))?;
-    let settings: ClinicSettings = serde_json::from_str(&text).with_context(|| {
+    let invalid = || {
         format!(
             "the clinic settings {} are not valid settings JSON (alyze prescription settings \
              prints the settings in use, every field)",
             file.display()
         )
-    })?;
+    };
+    let entered: serde_json::Value = serde_json::from_str(&text).with_context(invalid)?;
+    let settings: ClinicSettings = serde_json::from_value(entered.clone()).with_context(invalid)?;
+    if let Some(key) = settings.unknown_key(&entered) {
+        bail!("{}: unknown setting `{key}`", invalid());
+    }
     let mut store = create_store(data_dir)?;
     member::set_clinic_settings(&mut store, &settings)
         .with_context(|| format!("the clinic settings {} cannot be used", file.display()))?;

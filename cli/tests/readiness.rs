@@ -85,6 +85,17 @@ fn the_clinics_readiness_settings_decide_the_call() {
     assert!(err.contains("push_from, recover_to"), "{err}");
     let kept = member.json(&["prescription", "settings"]);
     assert_eq!(kept["readiness"]["recover_to"], 99);
+
+    // A misspelt key would keep that setting's default in silence: it is refused by its path.
+    settings["readiness"] = serde_json::json!({"push_from": 90, "recover_too": 80});
+    let misspelt = member.file("misspelt.json", &settings.to_string());
+    let err = member.fails(&["prescription", "settings", &misspelt]);
+    assert!(
+        err.contains("unknown setting `readiness.recover_too`"),
+        "{err}"
+    );
+    let kept = member.json(&["prescription", "settings"]);
+    assert_eq!(kept["readiness"]["push_from"], 100);
 }
 
 #[test]

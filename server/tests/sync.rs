@@ -651,6 +651,14 @@ async fn clinic_settings_are_for_admins_and_reach_every_member(backend: Backend)
     let message = error_code(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field").await;
     assert!(message.contains("readiness"), "{message}");
     assert!(message.contains("push_from, recover_to"), "{message}");
+    // A misspelt key is refused by its path, not ignored.
+    let mut misspelt = settings.clone();
+    misspelt["readiness"]["recover_too"] = json!(20);
+    let r = s
+        .send(Method::PUT, "/v1/clinic/settings", &admin, Some(&misspelt))
+        .await;
+    let message = error_code(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field").await;
+    assert_eq!(message, "unknown setting readiness.recover_too");
     let r = s
         .send(Method::PUT, "/v1/clinic/settings", &admin, Some(&settings))
         .await;

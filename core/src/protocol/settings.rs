@@ -123,6 +123,34 @@ impl ClinicSettings {
     }
 }
 
+impl ClinicSettings {
+    /// The first key of `entered`, the JSON these settings were read from, that is not a setting,
+    /// as its dotted path (`readiness.push_form`). Reading ignores such a key and keeps that
+    /// setting's default without a word, so where people enter settings (the server's
+    /// `PUT /v1/clinic/settings`, the command line's settings file) a misspelt key is refused
+    /// with this. Synced settings are read without it, so that a phone keeps working when a newer
+    /// server sends a setting it does not know yet.
+    pub fn unknown_key(&self, entered: &serde_json::Value) -> Option<String> {
+        let known = serde_json::to_value(self).ok()?;
+        unknown_key(entered, &known)
+    }
+}
+
+/// The first key of an object in `entered` that `known` (the same document serialised with
+/// every field) lacks, as a dotted path.
+fn unknown_key(entered: &serde_json::Value, known: &serde_json::Value) -> Option<String> {
+    let (serde_json::Value::Object(entered), serde_json::Value::Object(known)) = (entered, known)
+    else {
+        return None;
+    };
+    entered
+        .iter()
+        .find_map(|(key, value)| match known.get(key) {
+            None => Some(key.clone()),
+            Some(known) => unknown_key(value, known).map(|inner| format!("{key}.{inner}")),
+        })
+}
+
 fn within(name: &'static str, v: f64, min: f64, max: f64) -> Result<(), ProtocolError> {
     if v.is_finite() && v >= min && v <= max {
         Ok(())
@@ -186,6 +214,35 @@ mod tests {
                 .to_string()
                 .starts_with("readiness: invalid setting push_from, recover_to"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_key_that_is_no_setting_is_found_by_its_path() {
+        let entered = serde_json::json!({
+            "min_spacing_min": 20.0,
+            "safe": {"sauna_c": {"min": 60.0, "max": 100.0}},
+            "readiness": {"push_from": 70},
+        });
+        let mut full = serde_json::to_value(ClinicSettings::default()).unwrap();
+        full["readiness"]["push_from"] = serde_json::json!(70);
+        let settings: ClinicSettings = serde_json::from_value(full.clone()).unwrap();
+        assert_eq!(settings.unknown_key(&entered), None);
+        assert_eq!(settings.unknown_key(&full), None);
+
+        full["readiness"]["push_form"] = serde_json::json!(75);
+        assert_eq!(
+            settings.unknown_key(&full).as_deref(),
+            Some("readiness.push_form")
+        );
+        let mut top = entered.clone();
+        top["cold_gap_h"] = serde_json::json!(8.0);
+        assert_eq!(settings.unknown_key(&top).as_deref(), Some("cold_gap_h"));
+        let mut nested = entered;
+        nested["safe"]["sauna_c"]["maximum"] = serde_json::json!(95.0);
+        assert_eq!(
+            settings.unknown_key(&nested).as_deref(),
+            Some("safe.sauna_c.maximum")
         );
     }
 

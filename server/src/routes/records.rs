@@ -95,20 +95,29 @@ pub async fn put_prescription(
     path = "/v1/clinic/settings",
     tag = "clinic",
     security(("bearer" = [])),
-    request_body(content = Object, description = "The core's `ClinicSettings`, every field"),
+    request_body(content = Object, description = "The core's `ClinicSettings`: every field but `check_in` and `readiness` (and the fields of `readiness`), which keep their defaults when left out; a key that is no setting is refused"),
     responses(
         (status = 200, description = "Saved, and written as `clinic_settings/current` of every member (each audited)", body = SettingsWritten),
         (status = 400, description = "Not clinic settings", body = ErrorBody),
         (status = 401, description = "No, invalid, expired or revoked token", body = ErrorBody),
         (status = 403, description = "A member token, or staff who are not admins", body = ErrorBody),
-        (status = 422, description = "A setting outside its range (named)", body = ErrorBody),
+        (status = 422, description = "A setting outside its range, or a key that is no setting (named)", body = ErrorBody),
     )
 )]
 pub async fn put_settings(
     State(state): State<AppState>,
     caller: StaffCaller,
-    ApiJson(settings): ApiJson<ClinicSettings>,
+    ApiJson(entered): ApiJson<serde_json::Value>,
 ) -> Result<Json<SettingsWritten>, ApiError> {
+    // Serde's message could quote the body: the extractor's fixed sentence instead.
+    let settings: ClinicSettings = serde_json::from_value(entered.clone()).map_err(|_| {
+        ApiError::invalid_request(
+            "the JSON body lacks a required field or has a field of the wrong type",
+        )
+    })?;
+    if let Some(key) = settings.unknown_key(&entered) {
+        return Err(ApiError::invalid_field(format!("unknown setting {key}")));
+    }
     settings
         .validate()
         .map_err(|e| ApiError::invalid_field(e.to_string()))?;
