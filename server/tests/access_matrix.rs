@@ -143,6 +143,14 @@ const ROWS: &[Row] = &[
         Body::None,
     ),
     row(
+        "get",
+        "/v1/clinic/settings",
+        "",
+        Access::Staff,
+        200,
+        Body::None,
+    ),
+    row(
         "put",
         "/v1/clinic/settings",
         "",

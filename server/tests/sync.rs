@@ -625,6 +625,21 @@ async fn clinic_settings_are_for_admins_and_reach_every_member(backend: Backend)
         serde_json::to_value(alyze_core::protocol::ClinicSettings::default()).unwrap();
     settings["min_spacing_min"] = json!(20.0);
     settings["readiness"]["push_from"] = json!(72);
+    let read = |token: String| {
+        let s = &s;
+        async move {
+            let r = s
+                .send(Method::GET, "/v1/clinic/settings", &token, None)
+                .await;
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    // Before an admin saves any, staff read the documented defaults.
+    assert_eq!(
+        read(clinician.clone()).await,
+        serde_json::to_value(alyze_core::protocol::ClinicSettings::default()).unwrap()
+    );
 
     let r = s
         .send(
@@ -664,6 +679,7 @@ async fn clinic_settings_are_for_admins_and_reach_every_member(backend: Backend)
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap()["members"], 2);
+    assert_eq!(read(clinician.clone()).await, settings);
 
     // A member who joins later gets them too.
     let cy = phone(&s, &north, "Cy").await;
@@ -691,6 +707,11 @@ async fn clinic_settings_are_for_admins_and_reach_every_member(backend: Backend)
     assert!(message.contains("temperature_c"), "{message}");
     let (changes, _) = pull_all(&s, &bob.token, 10).await;
     assert_eq!(changes.len(), 1, "nothing new was written");
+    assert_eq!(
+        read(admin.clone()).await,
+        settings,
+        "the refusals kept nothing"
+    );
     let r = s
         .send(Method::PUT, &path, &clinician, Some(&prescription(9)))
         .await;
@@ -802,6 +823,7 @@ async fn openapi_describes_the_sync_and_clinic_write_endpoints(backend: Backend)
         ("/v1/sync/pull", "post"),
         ("/v1/clinic/members/{id}/prescription", "put"),
         ("/v1/clinic/settings", "put"),
+        ("/v1/clinic/settings", "get"),
         ("/v1/clinic/members/{id}/labs", "post"),
         ("/v1/clinic/members/{id}/labs/{lab_id}", "delete"),
     ] {

@@ -529,6 +529,12 @@ impl Db {
                     .await)
     }
 
+    /// A clinic's settings: the ones last saved, or the documented defaults before any were.
+    pub async fn clinic_settings(&self, clinic_id: String) -> Result<ClinicSettings, DbError> {
+        let text = on_backend!(self, db => db.clinic_settings(clinic_id).await)?;
+        settings_of(text.as_deref())
+    }
+
     /// Saves a clinic's settings (admin staff only) and writes them as `clinic_settings/current`
     /// of every member of the clinic, with an audit row each, in one transaction. `Written`
     /// carries the number of members as its version; `Invalid` when a member's prescription

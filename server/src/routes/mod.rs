@@ -80,7 +80,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(views::trends))
         .routes(routes!(views::adherence))
         .routes(routes!(records::put_prescription))
-        .routes(routes!(records::put_settings))
+        .routes(routes!(records::put_settings, records::get_settings))
         .routes(routes!(records::add_lab, views::labs))
         .routes(routes!(records::delete_lab))
         .routes(routes!(sync::push))

@@ -89,6 +89,27 @@ pub async fn put_prescription(
     written(outcome).map(Json)
 }
 
+/// The clinic's settings: the ones last saved, or the documented defaults before any were. Staff
+/// read them to see what the members' plans and readiness follow, and an admin starts a change
+/// from them (`PUT` takes every field).
+#[utoipa::path(
+    get,
+    path = "/v1/clinic/settings",
+    tag = "clinic",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The core's `ClinicSettings`, every field", body = Object),
+        (status = 401, description = "No, invalid, expired or revoked token", body = ErrorBody),
+        (status = 403, description = "A member token", body = ErrorBody),
+    )
+)]
+pub async fn get_settings(
+    State(state): State<AppState>,
+    caller: StaffCaller,
+) -> Result<Json<ClinicSettings>, ApiError> {
+    Ok(Json(state.db().clinic_settings(caller.clinic_id).await?))
+}
+
 /// Sets the clinic's settings, for every member of the clinic.
 #[utoipa::path(
     put,

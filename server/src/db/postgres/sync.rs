@@ -239,6 +239,27 @@ impl PostgresDb {
         .await
     }
 
+    pub(crate) async fn clinic_settings(
+        &self,
+        clinic_id: String,
+    ) -> Result<Option<String>, DbError> {
+        self.read(move |tx| {
+            let clinic_id = clinic_id.clone();
+            Box::pin(async move {
+                Ok(query_opt(
+                    tx,
+                    "SELECT settings::TEXT FROM clinics WHERE id = $1",
+                    &[&clinic_id],
+                )
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?
+                .flatten())
+            })
+        })
+        .await
+    }
+
     pub(crate) async fn put_clinic_settings(
         &self,
         staff_id: String,

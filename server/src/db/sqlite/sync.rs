@@ -209,6 +209,23 @@ impl SqliteDb {
         .await
     }
 
+    pub(crate) async fn clinic_settings(
+        &self,
+        clinic_id: String,
+    ) -> Result<Option<String>, DbError> {
+        self.read(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT settings FROM clinics WHERE id = ?1",
+                    [&clinic_id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten())
+        })
+        .await
+    }
+
     pub(crate) async fn put_clinic_settings(
         &self,
         staff_id: String,
