@@ -17,14 +17,13 @@
 //!    reminders, a strength session that moves the cold plunge, and a sauna logged and counted.
 //! 5. Their clinic ([`clinic`]): the clinic server embedded on loopback, the phone enrolled with
 //!    its one-time code and synced, a clinician's change to the prescription reaching the phone,
-//!    and what the clinic sees.
+//!    the clinic's stricter push band changing the member's call, and what the clinic sees.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use alyze_core::apple_export::{Flow, SyntheticExport, import_export};
 use alyze_core::hrv::{self, HrvSettings, NightSettings, RrUnit, parse_rr_text};
-use alyze_core::readiness::MemberProfile;
 use alyze_core::store::Store;
 use alyze_core::summary::{SummarySettings, daily_summaries, latest_day_with_data};
 use anyhow::{Context, Result, anyhow};
@@ -184,12 +183,12 @@ fn watch_story(out: &mut impl Write) -> Result<()> {
         "\nThe last week, day by day: what the readiness engine will read each morning\n"
     )?;
     write!(out, "{}", crate::summary::table(&days))?;
-    let profile = morning_story(out, &store, last, &dir)?;
+    let resolved = morning_story(out, &store, last, &dir)?;
     let next = last
         .checked_add_days(Days::new(1))
         .ok_or_else(|| anyhow!("the generated export's dates are out of range"))?;
-    protocol::protocol_story(out, &mut store, next, &profile)?;
-    clinic::clinic_story(out, store, next, &profile, &dir).map(drop)
+    protocol::protocol_story(out, &mut store, next, &resolved.profile)?;
+    clinic::clinic_story(out, store, last, &resolved, &dir).map(drop)
 }
 
 /// Part 3: the call of the last day, its reasons, and the chart of the last months. Returns the
@@ -199,7 +198,7 @@ fn morning_story(
     store: &Store,
     last: NaiveDate,
     dir: &DemoDir,
-) -> Result<MemberProfile> {
+) -> Result<Resolved> {
     // The generated member has no profile: the default one, said once here rather than with the
     // "set it with --sex" note meant for a member at the command line.
     let resolved = Resolved {
@@ -230,5 +229,5 @@ fn morning_story(
          readiness):\n  {}",
         kept.display()
     )?;
-    Ok(resolved.profile)
+    Ok(resolved)
 }

@@ -233,4 +233,26 @@ fn the_demo_tells_the_member_story() {
     assert!(clinic.contains("received 1"), "{clinic}");
     assert!(clinic.contains("PEMF 20 min"), "{clinic}");
     assert!(clinic.contains("its members: Demo member"), "{clinic}");
+
+    // The clinic raises the push band to 80: the same day with the same score is judged by it.
+    let morning = |part: &str| -> (String, u32) {
+        let line = part
+            .lines()
+            .find(|l| l.contains("(readiness ") && l.starts_with("20"))
+            .unwrap_or_else(|| panic!("a scored morning in {part}"));
+        let call = line.split(": ").nth(1).unwrap().to_owned();
+        let score = line.rsplit("(readiness ").next().unwrap();
+        (call, score.split('/').next().unwrap().parse().unwrap())
+    };
+    let (call, score) = morning(&text[text.find("The member's morning").unwrap()..]);
+    let tuned = clinic
+        .split_once("from 67 to 80 in the clinic settings")
+        .expect("the clinic's new band")
+        .1;
+    let (tuned_call, tuned_score) = morning(tuned);
+    // The story's premise: a push day by the default bands that the clinic's band makes yellow.
+    assert_eq!(call, "PUSH", "{text}");
+    assert!((67..80).contains(&score), "{text}");
+    assert_eq!(tuned_score, score, "{tuned}");
+    assert_eq!(tuned_call, "MAINTAIN", "{tuned}");
 }

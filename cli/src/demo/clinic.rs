@@ -2,8 +2,10 @@
 //! embedded on loopback over an SQLite file in the demo's temporary directory; the clinic, a
 //! clinician and the member are created as `alyze-server`'s admin subcommands would; the member's
 //! phone (the demo store) enrols with its one-time code and syncs; the clinician signs in over HTTP
-//! and adds PEMF to the prescription; the phone syncs again and plans the next day with it; and
-//! the clinician's list of members shows what the phone sent.
+//! and adds PEMF to the prescription; the phone syncs again and plans the next day with it; the
+//! clinician, the clinic's admin, raises the readiness band of a push day in the clinic settings,
+//! and after the next sync the member's morning is judged by it; and the clinician's list of
+//! members shows what the phone sent.
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -11,7 +13,6 @@ use std::time::Duration;
 
 use alyze_core::protocol::member;
 use alyze_core::protocol::{Dose, DoseCheck, Prescription, WeeklyTarget};
-use alyze_core::readiness::MemberProfile;
 use alyze_core::store::Store;
 use alyze_core::sync::{
     CredentialError, CredentialStore, Credentials, DerivedDays, ServerClient, SyncReport,
@@ -26,9 +27,15 @@ use serde_json::{Value, json};
 
 use super::DemoDir;
 use crate::plan::to_text as plan_text;
+use crate::profile::Resolved;
+use crate::readiness::{day_readiness, to_text as readiness_text};
 
 /// The clinician's sign-in (the demo's own, on a server that lives for the demo only).
 const CLINICIAN: &str = "clinician@alyze-demo.example";
+
+/// The score from which the demo clinic calls a push day: more margin than the default 67, for
+/// members in a hard block of training.
+const CLINIC_PUSH_FROM: u8 = 80;
 
 /// The phone's credentials, kept in memory (the phones keep them in the Keychain or Keystore).
 #[derive(Default)]
@@ -45,14 +52,19 @@ impl CredentialStore for Keeper {
     }
 }
 
-/// Part 5 (module doc): `store` is the member's phone, `day` the day after their data ends.
+/// Part 5 (module doc): `store` is the member's phone, `last` the last day of their data, and
+/// `resolved` the profile they are assessed with.
 pub fn clinic_story(
     out: &mut impl Write,
     store: Store,
-    day: NaiveDate,
-    profile: &MemberProfile,
+    last: NaiveDate,
+    resolved: &Resolved,
     dir: &DemoDir,
 ) -> Result<Store> {
+    let profile = &resolved.profile;
+    let day = last
+        .succ_opt()
+        .ok_or_else(|| anyhow!("the generated export's dates are out of range"))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -68,7 +80,8 @@ pub fn clinic_story(
             &db,
             &clinic.clinic_id,
             CLINICIAN,
-            StaffRole::Clinician,
+            // An admin, so that the demo can change the clinic's settings as well.
+            StaffRole::Admin,
             password.clone(),
             Argon2Settings::default(),
         )
@@ -99,12 +112,14 @@ pub fn clinic_story(
             "The phone enrols with the one-time code {} from the clinic, then syncs:",
             code.code
         )?;
-        let derived = DerivedDays {
-            profile: profile.clone(),
-            history: member::readiness_settings(&*locked(&store)?)?,
-            through: day,
-        };
+        // Each sync sends the readiness of the recent days judged by the clinic's settings as the
+        // phone holds them, as the apps do.
         let mut sync_now = async || {
+            let derived = DerivedDays {
+                profile: profile.clone(),
+                history: member::readiness_settings(&*locked(&store)?)?,
+                through: day,
+            };
             sync(
                 &store,
                 &client,
@@ -115,6 +130,7 @@ pub fn clinic_story(
             )
             .await
             .map(|report| report_text(&report))
+            .map_err(anyhow::Error::from)
         };
         writeln!(out, "  {}", sync_now().await.context("the first sync")?)?;
 
@@ -167,6 +183,37 @@ pub fn clinic_story(
             "{}",
             plan_text(&planned.plan, planned.readiness, chrono_tz::Europe::Berlin)
         )?;
+
+        let mut settings: Value = http
+            .get(format!("{url}/v1/clinic/settings"))
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let default_push = settings["readiness"]["push_from"].clone();
+        settings["readiness"]["push_from"] = json!(CLINIC_PUSH_FROM);
+        http.put(format!("{url}/v1/clinic/settings"))
+            .bearer_auth(&token)
+            .json(&settings)
+            .send()
+            .await?
+            .error_for_status()
+            .context("the clinic's settings")?;
+        writeln!(
+            out,
+            "\nThe clinic wants more margin before a hard day: its admin raises the score of a push \
+             day from {default_push} to {CLINIC_PUSH_FROM} in the clinic settings, for every \
+             member. The phone syncs:"
+        )?;
+        writeln!(out, "  {}", sync_now().await.context("the third sync")?)?;
+        let morning = day_readiness(&*locked(&store)?, last, resolved)?;
+        writeln!(
+            out,
+            "\nThe member's morning, judged by the clinic's bands\n"
+        )?;
+        write!(out, "{}", readiness_text(&morning, resolved))?;
 
         let members: Value = http
             .get(format!("{url}/v1/clinic/members"))
