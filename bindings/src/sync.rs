@@ -1,9 +1,9 @@
 //! Sync with the clinic server across the FFI: enrolment and a sync run as async calls (Swift
 //! `async`, Kotlin `suspend`, Python `await`), with progress and cancellation.
 //!
-//! The calls run on the crate's own tokio runtime ([`runtime`]): the foreign future only awaits a
+//! The calls run on the crate's own tokio runtime (`runtime`): the foreign future only awaits a
 //! task spawned there, and dropping it (the shell cancels: Kotlin coroutine cancellation) aborts
-//! the task through [`AbortOnDrop`]. UniFFI's Swift side does not pass a Swift task's
+//! the task through `AbortOnDrop`. UniFFI's Swift side does not pass a Swift task's
 //! cancellation on (it polls the future to the end: uniffi-rs issue 2771), so on iOS a cancelled
 //! caller stops waiting but the run finishes. A cancelled run stops at its next
 //! await; every step it completed is settled in the store, so the next run carries on.

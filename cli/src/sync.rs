@@ -37,7 +37,7 @@ pub const CREDENTIALS_FILE: &str = "credentials.json";
 /// Arguments of `alyze enrol`.
 #[derive(Debug, Args)]
 pub struct EnrolArgs {
-    /// The clinic server's URL, e.g. https://clinic.example.
+    /// The clinic server's URL, e.g. `https://clinic.example`.
     #[arg(long, value_name = "URL")]
     server: String,
     /// The one-time enrolment code from the clinic.

@@ -31,7 +31,7 @@
 //!
 //! The parse runs on the calling thread (which also reports progress and takes the cancel) and the
 //! store's writes on a second one, each batch handed over when the writer is done with the one
-//! before ([`QUEUED_BATCHES`]): a phone has the cores, and the import then takes about as long as the
+//! before (`QUEUED_BATCHES`): a phone has the cores, and the import then takes about as long as the
 //! slower of the two instead of their sum. The writer is the slower, so what a quantity sample
 //! needs before the database (its validation and its content key with the SHA-1 in it,
 //! [`KeyedSample`]) is done on the parse thread. The writer stores the batches in the order parsed,

@@ -6,7 +6,7 @@
 //! it (Apple's `HKTimeZone` metadata on sleep and workouts; Health Connect gives only offsets), says
 //! which rules produced the offset. `Timestamp` checks zone names for shape only; the Apple export
 //! parser resolves them with the tz database (`chrono-tz`) and sets the offset from the zone, because
-//! the export writes every date at the export-time offset (see [`crate::apple_export::parse`]).
+//! the export writes every date at the export-time offset (see [`crate::apple_export::parse`](mod@crate::apple_export::parse)).
 
 use std::sync::Arc;
 

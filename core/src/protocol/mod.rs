@@ -16,7 +16,7 @@
 //!
 //! Everything else here is pure (data in, result out, no I/O, no store). Day boundaries, windows and
 //! quiet hours are local times of the member's IANA zone, resolved with the tz database
-//! (`chrono-tz`) so that they stay right across DST changes ([`timeline`]).
+//! (`chrono-tz`) so that they stay right across DST changes (`timeline`).
 //!
 //! Conventions: `../shared/domain.md` section 2.
 

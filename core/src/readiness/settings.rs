@@ -47,7 +47,7 @@ impl ReadinessSettings {
     /// before the first day asked for, and without their nights (training, resting HR,
     /// check-ins, labs) over the rest of its look-back. It is derived from the settings rather
     /// than set, so that it follows them: the longest of
-    /// - the HRV baseline's reach ([`Self::hrv_baseline_reach`]; 60 days by default, the normal
+    /// - the HRV baseline's reach (`Self::hrv_baseline_reach`; 60 days by default, the normal
     ///   range ending yesterday) plus [`FlagSettings::suppressed_days`] (3): the suppressed-HRV
     ///   flag reads the range of each day of its shortest run, and one day more tells where a run
     ///   of that length started;

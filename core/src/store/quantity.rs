@@ -240,7 +240,7 @@ pub struct QuantityBatch<'s> {
 
 impl QuantityBatch<'_> {
     /// Stores `samples` in the batch (module doc, "Ingest"); skips are reported at their position
-    /// in the whole batch. Valid samples go to the store [`ROWS_PER_INSERT`] at a time (module
+    /// in the whole batch. Valid samples go to the store `ROWS_PER_INSERT` at a time (module
     /// doc, "Multi-row inserts"); the rest of a slice, and a sample a pending deletion may name,
     /// one at a time, in the order given.
     pub fn add(&mut self, samples: &[QuantitySample]) -> Result<()> {
@@ -386,7 +386,7 @@ fn check(
     })
 }
 
-/// The identity ([`Source::write_key`]) of the last source a content key was made for: the
+/// The identity (`Source::write_key`) of the last source a content key was made for: the
 /// samples of a batch or an export share a handful of sources, and writing the identity is most
 /// of the content key's text.
 #[derive(Debug, Default)]

@@ -1,5 +1,5 @@
 //! The HTTP side of sync: enrolment, token refresh, push and pull against the clinic server, each
-//! answer sorted into what the engine does next ([`Failure`]).
+//! answer sorted into what the engine does next (`Failure`).
 //!
 //! TLS: reqwest's rustls backend with the platform's certificate verifier (the OS trust store, as
 //! the phones' own apps use, and with them a clinic's own certificate authority that a device
