@@ -9,6 +9,9 @@
 //!    pulls left here and it did not bring is deleted here ([`super::apply::sweep_unseen`]).
 //! 3. A `resync_required` answer resets the store's sync state ([`Store::reset_sync`]) and the
 //!    run starts over once (a second one in the same run is a protocol error).
+//! 4. With [`DerivedDays`], the days are judged again with what the pull brought (a lab result,
+//!    the clinic's readiness settings) and what changed is pushed, so the clinic sees what the
+//!    member will see after this run, not after the next.
 //!
 //! Every request is retried on transient failures (network, timeouts, 5xx, 429) with capped
 //! exponential backoff and full jitter, up to [`SyncSettings::max_attempts`]; a 401 refreshes
@@ -81,7 +84,10 @@ pub enum SyncProgress {
 pub struct DerivedDays {
     /// The member's profile the readiness is assessed with.
     pub profile: MemberProfile,
-    /// How summaries and readiness are computed.
+    /// How summaries and readiness are computed. When these are the clinic's, as the store holds
+    /// them when the run starts (`protocol::member::readiness_settings`, which the apps and the
+    /// command line pass), the days judged again after the pull follow the clinic's settings the
+    /// pull brought; other settings are kept for the whole run.
     pub history: HistorySettings,
     /// The last day (the member's today); the run looks at [`SyncSettings::derived_days`] days
     /// up to it and queues only those whose summary or readiness changed since last queued.
@@ -103,9 +109,13 @@ pub async fn sync(
     if !lock(store).bind_sync_member(&enrolled.member_id)? {
         return Err(SyncError::OtherMember);
     }
-    if let Some(days) = derived {
-        queue_derived(&mut lock(store), days, settings.derived_days)?;
-    }
+    let follows_clinic = match derived {
+        Some(days) => {
+            queue_derived(&mut lock(store), days, settings.derived_days)?;
+            clinic_history(&lock(store))? == days.history
+        }
+        None => false,
+    };
     let mut session = Session {
         credentials: enrolled,
         keeper: credentials,
@@ -116,6 +126,18 @@ pub async fn sync(
     loop {
         push_all(store, &mut session, &mut report, progress).await?;
         if pull_all(store, &mut session, &mut report, progress).await? {
+            if let Some(days) = derived {
+                let again = DerivedDays {
+                    history: if follows_clinic {
+                        clinic_history(&lock(store))?
+                    } else {
+                        days.history.clone()
+                    },
+                    ..days.clone()
+                };
+                queue_derived(&mut lock(store), &again, settings.derived_days)?;
+                push_all(store, &mut session, &mut report, progress).await?;
+            }
             return Ok(report);
         }
         if report.resynced {
@@ -378,9 +400,11 @@ fn queue_derived(store: &mut Store, days: &DerivedDays, count: u32) -> Result<()
     let readiness = readiness_history(store, from, days.through, &days.profile, &days.history)
         .map_err(|_| SyncError::Derived { what: "readiness" })?;
     let encode = |value: Result<Value, serde_json::Error>| {
-        value.map_err(|_| SyncError::Derived {
+        let mut value = value.map_err(|_| SyncError::Derived {
             what: "laying out a day",
-        })
+        })?;
+        positive_zeros(&mut value);
+        Ok::<_, SyncError>(value)
     };
     for summary in &summaries {
         let body = encode(serde_json::to_value(summary))?;
@@ -391,6 +415,29 @@ fn queue_derived(store: &mut Store, days: &DerivedDays, count: u32) -> Result<()
         store.queue_document("readiness", &day.date.to_string(), &body)?;
     }
     Ok(())
+}
+
+/// Makes every negative zero in `value` a positive one. A sum over nothing is -0.0 in Rust, and
+/// PostgreSQL's JSONB has no negative zero: the server would keep such a day as 0.0, so the same
+/// day sent again would look changed to it and be stored again, as a new version every time.
+fn positive_zeros(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.as_f64().is_some_and(|x| x == 0.0 && x.is_sign_negative()) => {
+            *value = Value::from(0.0);
+        }
+        Value::Array(items) => items.iter_mut().for_each(positive_zeros),
+        Value::Object(fields) => fields.values_mut().for_each(positive_zeros),
+        _ => {}
+    }
+}
+
+/// The readiness settings of the member's clinic as the store holds them (its tuning laid onto
+/// the defaults; the defaults before the clinic sent any).
+fn clinic_history(store: &Store) -> Result<HistorySettings, SyncError> {
+    let tuning = store.clinic_settings()?.unwrap_or_default().readiness;
+    tuning.history().map_err(|_| SyncError::Derived {
+        what: "the clinic's readiness settings",
+    })
 }
 
 /// The store, locked for one step: never across a request, so the app can read and write it
@@ -432,6 +479,19 @@ fn backoff(settings: &SyncSettings, attempt: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_derived_document_carries_no_negative_zero() {
+        let empty: f64 = std::iter::empty::<f64>().sum();
+        let mut day = serde_json::json!({
+            "points": -0.0, "load": {"rpe": empty, "trimp": 0}, "list": [-0.0, -1.5, 0.0, 2]
+        });
+        positive_zeros(&mut day);
+        assert_eq!(
+            day.to_string(),
+            r#"{"list":[0.0,-1.5,0.0,2],"load":{"rpe":0.0,"trimp":0},"points":0.0}"#
+        );
+    }
 
     /// The FFI spawns a run on its multi-threaded runtime: the future must be `Send`.
     #[test]
