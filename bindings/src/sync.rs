@@ -113,8 +113,9 @@ impl AlyzeStore {
     /// The summaries and readiness of the days up to `today` (`YYYY-MM-DD`, member-local) that
     /// changed are sent too, assessed with `profile` and `settings` as [`AlyzeStore::readiness`]
     /// does, so the clinic sees what the member saw: pass the clinic's
-    /// (`AlyzeStore::readiness_settings`), as for every other call. Settings this run pulls judge
-    /// the days sent from the next run on.
+    /// (`AlyzeStore::readiness_settings`), as for every other call. The days are judged again
+    /// after the pull, by the clinic's settings it brought when `settings` were the clinic's,
+    /// and what changed is sent in the same run.
     pub async fn sync(
         self: Arc<Self>,
         today: String,

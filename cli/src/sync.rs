@@ -184,8 +184,8 @@ pub fn run(args: &SyncArgs, data_dir: &Path) -> Result<()> {
     let client = ServerClient::new(&credentials.server_url, &settings)?;
     let store = prescription::create_store(data_dir)?;
     let zone = crate::plan::resolve_zone(args.tz)?;
-    // The settings before this sync: settings the clinic changes reach the readiness sent up from
-    // the next sync on, like every other change pulled down.
+    // The clinic's settings as the store holds them; settings this sync pulls judge the days again
+    // before it ends (`DerivedDays::history`).
     let derived = DerivedDays {
         profile: profile::resolve(&ProfileArgs::default(), data_dir)?.profile,
         history: member::readiness_settings(&store)

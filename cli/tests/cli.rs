@@ -255,4 +255,11 @@ fn the_demo_tells_the_member_story() {
     assert!((67..80).contains(&score), "{text}");
     assert_eq!(tuned_score, score, "{tuned}");
     assert_eq!(tuned_call, "MAINTAIN", "{tuned}");
+    // The clinic sees the day as the phone now shows it, from the same sync.
+    assert!(
+        tuned.contains(&format!(
+            "as the phone sent it in that sync: maintain ({score}/100)"
+        )),
+        "{tuned}"
+    );
 }

@@ -112,8 +112,8 @@ pub fn clinic_story(
             "The phone enrols with the one-time code {} from the clinic, then syncs:",
             code.code
         )?;
-        // Each sync sends the readiness of the recent days judged by the clinic's settings as the
-        // phone holds them, as the apps do.
+        // Each sync judges the recent days by the clinic's settings as the phone holds them, as the
+        // apps do, and again by the ones its pull brings.
         let mut sync_now = async || {
             let derived = DerivedDays {
                 profile: profile.clone(),
@@ -214,6 +214,24 @@ pub fn clinic_story(
             "\nThe member's morning, judged by the clinic's bands\n"
         )?;
         write!(out, "{}", readiness_text(&morning, resolved))?;
+        let trends: Value = http
+            .get(format!(
+                "{url}/v1/clinic/members/{}/trends?from={last}&to={last}",
+                created.member_id
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let seen = &trends["days"][0]["readiness"];
+        writeln!(
+            out,
+            "\nThe clinic's view of {last}, as the phone sent it in that sync: {} ({}/100)",
+            seen["recommendation"].as_str().unwrap_or("none"),
+            seen["score"]
+        )?;
 
         let members: Value = http
             .get(format!("{url}/v1/clinic/members"))
