@@ -16,7 +16,7 @@ use alyze_core::protocol::member;
 use alyze_core::readiness::{DEFAULT_SEX, HistorySettings, MemberProfile};
 use alyze_core::store::Store;
 use alyze_core::sync::{
-    CredentialError, CredentialStore, Credentials, DerivedDays, ServerClient, SyncSettings, sync,
+    CredentialStore, DerivedDays, InMemoryCredentials, ServerClient, SyncSettings, sync,
 };
 use chrono::{Days, NaiveDate};
 use common::{Backend, TestServer, on_both_backends, settings, str_of};
@@ -25,20 +25,6 @@ use serde_json::{Value, json};
 
 /// Days of the generated export: enough nights for the HRV baseline, so its last day is scored.
 const DAYS: u32 = 40;
-
-#[derive(Default)]
-struct Keeper(Option<Credentials>);
-
-impl CredentialStore for Keeper {
-    fn load(&self) -> Result<Option<Credentials>, CredentialError> {
-        Ok(self.0.clone())
-    }
-
-    fn save(&mut self, credentials: &Credentials) -> Result<(), CredentialError> {
-        self.0 = Some(credentials.clone());
-        Ok(())
-    }
-}
 
 /// The clinic's view of `day`: its readiness call and score, as the phone sent them.
 async fn clinic_sees(
@@ -85,7 +71,7 @@ async fn the_days_sent_follow_the_clinics_settings_from_the_same_run(backend: Ba
 
     let sync_settings = SyncSettings::default();
     let client = ServerClient::new(&s.url, &sync_settings).unwrap();
-    let mut keeper = Keeper::default();
+    let mut keeper = InMemoryCredentials::default();
     keeper
         .save(&client.enrol(&code, "Ada's phone").await.unwrap())
         .unwrap();

@@ -65,8 +65,7 @@ use alyze_core::health::{
 use alyze_core::store::{Store, quantity_id, record_id};
 use alyze_core::sync::wire::{Change, PullRequest, PullResponse};
 use alyze_core::sync::{
-    CredentialError, CredentialStore, Credentials, ServerClient, SyncError, SyncProgress,
-    SyncReport, SyncSettings, sync,
+    InMemoryCredentials, ServerClient, SyncError, SyncProgress, SyncReport, SyncSettings, sync,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use common::postgres::TestDatabase;
@@ -350,21 +349,6 @@ async fn ada_on_a_server(backend: Backend, flags: &[&str]) -> (Storage, String, 
 // ---------------------------------------------------------------------------------------------
 // Phones
 
-/// The phone's keychain, in memory.
-#[derive(Default)]
-struct Keychain(Option<Credentials>);
-
-impl CredentialStore for Keychain {
-    fn load(&self) -> Result<Option<Credentials>, CredentialError> {
-        Ok(self.0.clone())
-    }
-
-    fn save(&mut self, credentials: &Credentials) -> Result<(), CredentialError> {
-        self.0 = Some(credentials.clone());
-        Ok(())
-    }
-}
-
 /// Short waits and retries, so a dead server fails a run in well under a second.
 fn quick_settings() -> SyncSettings {
     SyncSettings {
@@ -383,7 +367,7 @@ fn quick_settings() -> SyncSettings {
 struct Phone {
     name: String,
     store: Arc<Mutex<Store>>,
-    keychain: Keychain,
+    keychain: InMemoryCredentials,
     client: ServerClient,
     settings: SyncSettings,
     dir: tempfile::TempDir,
@@ -409,7 +393,7 @@ impl Phone {
         Self {
             name: name.to_owned(),
             store: Arc::new(Mutex::new(store)),
-            keychain: Keychain(Some(credentials)),
+            keychain: InMemoryCredentials(Some(credentials)),
             client,
             settings,
             dir,
@@ -1257,7 +1241,7 @@ async fn a_refresh_whose_answer_is_lost_signs_out_but_loses_nothing(backend: Bac
     assert_eq!(phone.backlog(), 30);
 
     let code = storage.code(&member);
-    phone.keychain = Keychain(Some(phone.client.enrol(&code, "phone").await.unwrap()));
+    phone.keychain = InMemoryCredentials(Some(phone.client.enrol(&code, "phone").await.unwrap()));
     let report = phone.sync().await.unwrap();
     assert_eq!((report.pushed, report.duplicates), (30, 0), "{report:?}");
     assert_server_holds(&storage, &server.url(), &member, &phone.samples(), &[]).await;
@@ -1580,7 +1564,7 @@ async fn a_server_restored_from_an_older_backup_makes_phones_resync() {
     let run = c.sync().await;
     assert!(matches!(run, Err(SyncError::SignedOut)), "{run:?}");
     let code = storage.code(&member);
-    c.keychain = Keychain(Some(c.client.enrol(&code, "phone C").await.unwrap()));
+    c.keychain = InMemoryCredentials(Some(c.client.enrol(&code, "phone C").await.unwrap()));
     let report = c.sync_to_the_end().await;
     assert!(report.resynced, "{report:?}");
     assert_same_samples(&c.samples(), &a.samples());

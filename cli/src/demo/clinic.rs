@@ -15,8 +15,7 @@ use alyze_core::protocol::member;
 use alyze_core::protocol::{Dose, DoseCheck, Prescription, WeeklyTarget};
 use alyze_core::store::Store;
 use alyze_core::sync::{
-    CredentialError, CredentialStore, Credentials, DerivedDays, ServerClient, SyncReport,
-    SyncSettings, sync,
+    CredentialStore, DerivedDays, InMemoryCredentials, ServerClient, SyncReport, SyncSettings, sync,
 };
 use alyze_server::settings::Argon2Settings;
 use alyze_server::tenancy::StaffRole;
@@ -36,21 +35,6 @@ const CLINICIAN: &str = "clinician@alyze-demo.example";
 /// The score from which the demo clinic calls a push day: more margin than the default 67, for
 /// members in a hard block of training.
 const CLINIC_PUSH_FROM: u8 = 80;
-
-/// The phone's credentials, kept in memory (the phones keep them in the Keychain or Keystore).
-#[derive(Default)]
-struct Keeper(Option<Credentials>);
-
-impl CredentialStore for Keeper {
-    fn load(&self) -> Result<Option<Credentials>, CredentialError> {
-        Ok(self.0.clone())
-    }
-
-    fn save(&mut self, credentials: &Credentials) -> Result<(), CredentialError> {
-        self.0 = Some(credentials.clone());
-        Ok(())
-    }
-}
 
 /// Part 5 (module doc): `store` is the member's phone, `last` the last day of their data, and
 /// `resolved` the profile they are assessed with.
@@ -105,7 +89,7 @@ pub fn clinic_story(
         )?;
         let settings = SyncSettings::default();
         let client = ServerClient::new(&url, &settings)?;
-        let mut keeper = Keeper::default();
+        let mut keeper = InMemoryCredentials::default();
         keeper.save(&client.enrol(&code.code, "Demo phone").await?)?;
         writeln!(
             out,

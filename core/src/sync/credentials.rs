@@ -52,6 +52,22 @@ pub trait CredentialStore {
     fn save(&mut self, credentials: &Credentials) -> Result<(), CredentialError>;
 }
 
+/// Credentials kept in memory only, for an enrolment that need not outlive the process (the
+/// demo's phone, tests); the apps and the command line keep theirs where a restart finds them.
+#[derive(Debug, Default)]
+pub struct InMemoryCredentials(pub Option<Credentials>);
+
+impl CredentialStore for InMemoryCredentials {
+    fn load(&self) -> Result<Option<Credentials>, CredentialError> {
+        Ok(self.0.clone())
+    }
+
+    fn save(&mut self, credentials: &Credentials) -> Result<(), CredentialError> {
+        self.0 = Some(credentials.clone());
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,7 @@ pub mod settings;
 pub mod wire;
 
 pub use client::ServerClient;
-pub use credentials::{CredentialError, CredentialStore, Credentials};
+pub use credentials::{CredentialError, CredentialStore, Credentials, InMemoryCredentials};
 pub use engine::{DerivedDays, SyncProgress, SyncReport, sync};
 pub use settings::SyncSettings;
 
