@@ -264,7 +264,13 @@ impl Day {
         baseline: Option<ComponentBaseline>,
         points: f64,
     ) {
-        let points = if points.is_finite() { points } else { 0.0 };
+        // `+ 0.0` makes the -0.0 of a penalty of nothing (-x · 0) a 0.0: shown with a sign, as
+        // the apps show points, it would read "-0.0".
+        let points = if points.is_finite() {
+            points + 0.0
+        } else {
+            0.0
+        };
         self.points += points;
         self.components.push(Component {
             name,

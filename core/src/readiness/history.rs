@@ -339,6 +339,34 @@ mod tests {
         (store, last)
     }
 
+    /// What the apps show with a sign (a component's points) or as a number (a day's load) is
+    /// never -0.0, which reads "-0.0": a day without training, a penalty of nothing.
+    #[test]
+    fn no_value_shown_is_a_negative_zero() {
+        let (store, last) = imported(40);
+        let first = last.checked_sub_days(Days::new(39)).unwrap();
+        let negative_zero = |x: f64| x == 0.0 && x.is_sign_negative();
+        let history = readiness_history(
+            &store,
+            first,
+            last,
+            &MemberProfile::new(Sex::Female),
+            &HistorySettings::default(),
+        )
+        .unwrap();
+        let points = history.days.iter().flat_map(|d| &d.components);
+        assert!(points.clone().any(|c| c.points == 0.0), "the case is there");
+        assert!(!points.clone().any(|c| negative_zero(c.points)));
+        assert!(history.trends.iter().any(|t| t.load == 0.0));
+        assert!(!history.trends.iter().any(|t| negative_zero(t.load)));
+        let summaries = daily_summaries(&store, first, last, &SummarySettings::default()).unwrap();
+        let loads = summaries
+            .iter()
+            .flat_map(|d| [d.load.hr_minutes, d.load.session_rpe_load]);
+        assert!(loads.clone().any(|l| l == 0.0));
+        assert!(!loads.clone().any(negative_zero));
+    }
+
     #[test]
     fn a_week_of_history_matches_the_engine_on_the_same_summaries() {
         // 40 days: more than the 14 nights of HRV a baseline needs, so the week is scored, and

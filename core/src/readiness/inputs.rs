@@ -357,7 +357,8 @@ fn day_load(day: &DailySummary, kind: LoadKind, hr: Option<&TrimpHeartRates>, se
                     .ok()
                     .map(|t| t.trimp)
             })
-            .sum(),
+            // From +0.0: `sum` of nothing is -0.0, which a display shows as "-0".
+            .fold(0.0, |total, t| total + t),
         _ => 0.0,
     };
     if load.is_finite() && load >= 0.0 {

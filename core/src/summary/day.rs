@@ -92,9 +92,16 @@ pub(super) fn build(
         };
         let day_workouts = workouts_of(store, workouts.remove(&date).unwrap_or_default())?;
         let day_training = training.remove(&date).unwrap_or_default();
+        // Folded from +0.0: `sum` of nothing is -0.0, which a display shows as "-0".
         let load = LoadInputs {
-            hr_minutes: day_workouts.iter().filter_map(|w| w.hr_minutes).sum(),
-            session_rpe_load: day_training.iter().map(TrainingSession::load).sum(),
+            hr_minutes: day_workouts
+                .iter()
+                .filter_map(|w| w.hr_minutes)
+                .fold(0.0, |total, m| total + m),
+            session_rpe_load: day_training
+                .iter()
+                .map(TrainingSession::load)
+                .fold(0.0, |total, l| total + l),
             training_sessions: day_training.len(),
         };
         out.push(DailySummary {
