@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use alyze_core::protocol::member;
-use alyze_core::protocol::{Dose, DoseCheck, Prescription, WeeklyTarget};
+use alyze_core::protocol::{Dose, DoseCheck, WeeklyTarget};
 use alyze_core::store::Store;
 use alyze_core::sync::{
     CredentialStore, DerivedDays, InMemoryCredentials, ServerClient, SyncReport, SyncSettings, sync,
@@ -137,7 +137,8 @@ pub fn clinic_story(
             check: DoseCheck::Standard,
             dose: Dose::Pemf { minutes: 20.0 },
         });
-        put_prescription(&http, &url, &token, &created.member_id, &prescription).await?;
+        let path = format!("/v1/clinic/members/{}/prescription", created.member_id);
+        staff_put(&http, &url, &token, &path, &prescription).await?;
         writeln!(
             out,
             "\nThe clinician signs in and adds PEMF, 20 min twice a week, to the prescription. \
@@ -168,23 +169,10 @@ pub fn clinic_story(
             plan_text(&planned.plan, planned.readiness, chrono_tz::Europe::Berlin)
         )?;
 
-        let mut settings: Value = http
-            .get(format!("{url}/v1/clinic/settings"))
-            .bearer_auth(&token)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
+        let mut settings = staff_get(&http, &url, &token, "/v1/clinic/settings").await?;
         let default_push = settings["readiness"]["push_from"].clone();
         settings["readiness"]["push_from"] = json!(CLINIC_PUSH_FROM);
-        http.put(format!("{url}/v1/clinic/settings"))
-            .bearer_auth(&token)
-            .json(&settings)
-            .send()
-            .await?
-            .error_for_status()
-            .context("the clinic's settings")?;
+        staff_put(&http, &url, &token, "/v1/clinic/settings", &settings).await?;
         writeln!(
             out,
             "\nThe clinic wants more margin before a hard day: its admin raises the score of a push \
@@ -198,17 +186,11 @@ pub fn clinic_story(
             "\nThe member's morning, judged by the clinic's bands\n"
         )?;
         write!(out, "{}", readiness_text(&morning, resolved))?;
-        let trends: Value = http
-            .get(format!(
-                "{url}/v1/clinic/members/{}/trends?from={last}&to={last}",
-                created.member_id
-            ))
-            .bearer_auth(&token)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
+        let path = format!(
+            "/v1/clinic/members/{}/trends?from={last}&to={last}",
+            created.member_id
+        );
+        let trends = staff_get(&http, &url, &token, &path).await?;
         let seen = &trends["days"][0]["readiness"];
         writeln!(
             out,
@@ -217,14 +199,7 @@ pub fn clinic_story(
             seen["score"]
         )?;
 
-        let members: Value = http
-            .get(format!("{url}/v1/clinic/members"))
-            .bearer_auth(&token)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
+        let members = staff_get(&http, &url, &token, "/v1/clinic/members").await?;
         let names: Vec<&str> = members["members"]
             .as_array()
             .map(|list| {
@@ -250,20 +225,33 @@ pub fn clinic_story(
         .map_err(|_| anyhow!("the demo store's lock was poisoned"))
 }
 
-async fn put_prescription(
-    http: &reqwest::Client,
-    url: &str,
-    token: &str,
-    member_id: &str,
-    prescription: &Prescription,
-) -> Result<()> {
-    http.put(format!("{url}/v1/clinic/members/{member_id}/prescription"))
+/// A staff read of `path` on the server at `url`, as JSON.
+async fn staff_get(http: &reqwest::Client, url: &str, token: &str, path: &str) -> Result<Value> {
+    let answer = http
+        .get(format!("{url}{path}"))
         .bearer_auth(token)
-        .json(prescription)
         .send()
         .await?
         .error_for_status()
-        .context("the clinic's prescription")?;
+        .with_context(|| format!("reading {path}"))?;
+    Ok(answer.json().await?)
+}
+
+/// A staff write of `body` to `path` on the server at `url`.
+async fn staff_put(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    path: &str,
+    body: &impl serde::Serialize,
+) -> Result<()> {
+    http.put(format!("{url}{path}"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await?
+        .error_for_status()
+        .with_context(|| format!("writing {path}"))?;
     Ok(())
 }
 

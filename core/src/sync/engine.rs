@@ -431,11 +431,10 @@ fn positive_zeros(value: &mut Value) {
     }
 }
 
-/// The readiness settings of the member's clinic as the store holds them (its tuning laid onto
-/// the defaults; the defaults before the clinic sent any).
+/// The readiness settings of the member's clinic as the store holds them
+/// ([`crate::protocol::member::readiness_settings`]).
 fn clinic_history(store: &Store) -> Result<HistorySettings, SyncError> {
-    let tuning = store.clinic_settings()?.unwrap_or_default().readiness;
-    tuning.history().map_err(|_| SyncError::Derived {
+    crate::protocol::member::readiness_settings(store).map_err(|_| SyncError::Derived {
         what: "the clinic's readiness settings",
     })
 }
