@@ -188,8 +188,9 @@ pub async fn migrate_to(db: &PostgresDb, target: i64) -> Result<(), DbError> {
 async fn step(db: &PostgresDb, target: i64) -> Result<bool, DbError> {
     db.write(move |tx| {
         Box::pin(async move {
-            // IF NOT EXISTS still races on the catalog between two servers; `lost_a_race` covers
-            // that loss like any other.
+            // IF NOT EXISTS still races on the catalog between two servers (the loser fails on
+            // the table's row type: "type already exists", or on the catalog's unique index);
+            // `lost_a_race` covers that loss like any other.
             tx.batch_execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (
                     version BIGINT PRIMARY KEY,
@@ -242,6 +243,7 @@ fn lost_a_race(e: &DbError) -> bool {
             e.code(),
             Some(c) if *c == SqlState::UNIQUE_VIOLATION
                 || *c == SqlState::DUPLICATE_TABLE
+                || *c == SqlState::DUPLICATE_OBJECT
                 || *c == SqlState::T_R_SERIALIZATION_FAILURE
                 || *c == SqlState::T_R_DEADLOCK_DETECTED
         ),
