@@ -103,6 +103,11 @@ struct ServeArgs {
     #[arg(long, env = "ALYZE_REFRESH_TOKEN_TTL_SECS",
           default_value_t = Settings::default().refresh_token_ttl.as_secs())]
     refresh_token_ttl_secs: u64,
+    /// How long after a refresh its token may be presented again, when its answer was never used
+    /// (a retry after a lost answer), in seconds; 0 takes every second use for a replay.
+    #[arg(long, env = "ALYZE_REFRESH_RETRY_GRACE_SECS",
+          default_value_t = Settings::default().refresh_retry_grace.as_secs())]
+    refresh_retry_grace_secs: u64,
     /// Auth requests a client address may make at once.
     #[arg(long, env = "ALYZE_AUTH_RATE_BURST",
           default_value_t = RateLimitSettings::default().burst,
@@ -277,6 +282,7 @@ async fn run_server(
     let settings = Settings {
         access_token_ttl: Duration::from_secs(args.access_token_ttl_secs),
         refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl_secs),
+        refresh_retry_grace: Duration::from_secs(args.refresh_retry_grace_secs),
         auth_rate_limit: RateLimitSettings {
             burst: args.auth_rate_burst,
             refill_per_minute: args.auth_rate_refill_per_minute,

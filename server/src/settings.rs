@@ -1,6 +1,7 @@
-//! The server's product thresholds, each with its documented default: token lifetimes, the
-//! enrolment code's expiry, the auth rate limit, the Argon2id cost and input limits. The binary
-//! maps every field to a flag (and an environment variable); tests build them directly.
+//! The server's product thresholds, each with its documented default: token lifetimes, the grace
+//! for a retried refresh, the enrolment code's expiry, the auth rate limit, the Argon2id cost and
+//! input limits. The binary maps every field to a flag (and an environment variable); tests build
+//! them directly.
 
 use std::time::Duration;
 
@@ -13,6 +14,16 @@ pub struct Settings {
     /// How long an unused refresh token stays valid. Default 30 days: a phone that has not opened
     /// the app for a month enrols again with a new code from its clinic.
     pub refresh_token_ttl: Duration,
+    /// How long after a refresh its token may be presented again and get a new pair, provided the
+    /// answer it got was never used (the phone never received it: the connection dropped after
+    /// the server committed). The lost answer's tokens are retired, and presenting one of them
+    /// later revokes the login, so a thief's replay is still caught, at the latest when the
+    /// member's phone next refreshes. Past the window, or once the answer was used, a second use
+    /// is a replay and revokes the login (RFC 9700, 4.14.2). Default 30 minutes: a phone's own
+    /// retries of one sync (about 7 minutes at most with the client's defaults) and its next
+    /// periodic sync (Android runs one every 15 minutes at the soonest), so a member on a flaky
+    /// network is not signed out and sent to the clinic for a new code. Zero turns it off.
+    pub refresh_retry_grace: Duration,
     /// The rate limit on the unauthenticated auth endpoints (enrol, refresh, staff login).
     pub auth_rate_limit: RateLimitSettings,
     /// The Argon2id cost for staff passwords hashed from now on (stored hashes keep their own).
@@ -31,6 +42,7 @@ impl Default for Settings {
         Self {
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 60 * 60),
+            refresh_retry_grace: Duration::from_secs(30 * 60),
             auth_rate_limit: RateLimitSettings::default(),
             argon2: Argon2Settings::default(),
             concurrent_password_checks: 4,

@@ -117,12 +117,16 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_login(backend: Backend) {
     assert_eq!(rotated.status(), StatusCode::OK);
 }
 
-/// Racing requests with one secret: exactly one wins. On PostgreSQL the losers' transactions are
-/// aborted as serialization failures and retried (`db::postgres::retry`); without the retry they
-/// would answer 500.
+/// Racing requests with one secret: exactly one wins (with no grace for a retried refresh, which
+/// the next test covers). On PostgreSQL the losers' transactions are aborted as serialization
+/// failures and retried (`db::postgres::retry`); without the retry they would answer 500.
 async fn racing_uses_of_one_code_or_refresh_token_succeed_once(backend: Backend) {
     const RACERS: usize = 8;
-    let s = TestServer::start(backend, settings()).await;
+    let no_grace = Settings {
+        refresh_retry_grace: Duration::ZERO,
+        ..settings()
+    };
+    let s = TestServer::start(backend, no_grace).await;
     let clinic = s.clinic("North").await;
     let member = s.member(&clinic, "Ada").await;
     let code = s.code(&member).await;
@@ -175,6 +179,128 @@ async fn race(
     }
     statuses.sort_unstable();
     (statuses, winner)
+}
+
+/// A refresh whose answer is lost (the server rotated, the phone never heard back) is retried
+/// with the same token within the grace window: the phone gets a new pair, as often as it has to
+/// retry, and the lost answers stop working. Once the phone uses what it got, the old token is
+/// spent for good: presenting it again is a replay and ends the login.
+async fn a_refresh_retried_after_a_lost_answer_gets_a_new_pair(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
+    let clinic = s.clinic("North").await;
+    let (_, first) = s.enrolled_member(&clinic, "Ada").await;
+    let r0 = str_of(&first, "refresh_token").to_owned();
+    let refreshed = |r: reqwest::Response| async move {
+        assert_eq!(r.status(), StatusCode::OK);
+        let pair: serde_json::Value = r.json().await.unwrap();
+        let token = |key| str_of(&pair, key).to_owned();
+        (token("access_token"), token("refresh_token"))
+    };
+
+    let (lost_access, lost_refresh) = refreshed(s.refresh(&r0).await).await;
+    let (also_lost_access, _) = refreshed(s.refresh(&r0).await).await;
+    let (a3, r3) = refreshed(s.refresh(&r0).await).await;
+    assert_ne!(r3, lost_refresh);
+    assert_eq!(s.get("/v1/me", &a3).await.status(), StatusCode::OK);
+    for retired in [&lost_access, &also_lost_access] {
+        let r = s.get("/v1/me", retired).await;
+        error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    }
+
+    // The phone uses its pair: r0 is now a replay, however soon, and ends the login.
+    let (a4, _) = refreshed(s.refresh(&r3).await).await;
+    error_code(
+        s.refresh(&r0).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    error_code(
+        s.get("/v1/me", &a4).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+}
+
+/// The grace does not let a copy of the token through unnoticed: a lost answer that turns up
+/// later (someone received what the server took for lost) is a replay and ends the login, and so
+/// does a retry past the window.
+async fn a_retired_answer_or_a_late_retry_revokes_the_login(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
+    let clinic = s.clinic("North").await;
+    let (_, first) = s.enrolled_member(&clinic, "Ada").await;
+    let r0 = str_of(&first, "refresh_token");
+    let lost: serde_json::Value = s.refresh(r0).await.json().await.unwrap();
+    let retried: serde_json::Value = s.refresh(r0).await.json().await.unwrap();
+    let access = str_of(&retried, "access_token");
+    assert_eq!(s.get("/v1/me", access).await.status(), StatusCode::OK);
+    error_code(
+        s.refresh(str_of(&lost, "refresh_token")).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    error_code(
+        s.get("/v1/me", access).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+
+    let short = Settings {
+        refresh_retry_grace: Duration::from_millis(200),
+        ..settings()
+    };
+    let s = TestServer::start(backend, short).await;
+    let clinic = s.clinic("North").await;
+    let (_, first) = s.enrolled_member(&clinic, "Ada").await;
+    let r0 = str_of(&first, "refresh_token");
+    assert_eq!(s.refresh(r0).await.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    error_code(
+        s.refresh(r0).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    // Revoked, not merely refused: the retry within the window no longer helps either.
+    let first_access = str_of(&first, "access_token");
+    error_code(
+        s.get("/v1/me", first_access).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+}
+
+/// Racing refreshes of one token within the grace: each is taken for a retry of the one before
+/// and answered, and of all the pairs handed out exactly one still works.
+async fn racing_retries_within_the_grace_leave_one_working_pair(backend: Backend) {
+    const RACERS: usize = 8;
+    let s = TestServer::start(backend, settings()).await;
+    let clinic = s.clinic("North").await;
+    let (_, first) = s.enrolled_member(&clinic, "Ada").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..RACERS {
+        let request = s
+            .http
+            .post(format!("{}/v1/token/refresh", s.url))
+            .json(&json!({"refresh_token": str_of(&first, "refresh_token")}));
+        tasks.spawn(async move {
+            let r = request.send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<serde_json::Value>().await.unwrap()
+        });
+    }
+    let pairs = tasks.join_all().await;
+    let mut working = 0;
+    for pair in &pairs {
+        if s.get("/v1/me", str_of(pair, "access_token")).await.status() == StatusCode::OK {
+            working += 1;
+        }
+    }
+    assert_eq!(working, 1);
 }
 
 async fn unknown_refresh_tokens_and_access_tokens_as_refresh_are_refused(backend: Backend) {
@@ -357,6 +483,9 @@ on_both_backends!(
     expired_unknown_and_malformed_codes_are_refused_alike,
     device_name_is_required_and_bounded,
     refresh_rotates_and_reuse_revokes_the_whole_login,
+    a_refresh_retried_after_a_lost_answer_gets_a_new_pair,
+    a_retired_answer_or_a_late_retry_revokes_the_login,
+    racing_retries_within_the_grace_leave_one_working_pair,
     unknown_refresh_tokens_and_access_tokens_as_refresh_are_refused,
     expired_access_and_refresh_tokens_are_refused,
     missing_or_malformed_authorization_is_401,

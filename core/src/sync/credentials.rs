@@ -18,7 +18,8 @@ pub struct Credentials {
     pub device_id: String,
     /// Sent as `Authorization: Bearer`.
     pub access_token: String,
-    /// Spent by the next refresh; the server revokes the login if a spent one comes back.
+    /// Spent by the next refresh; the server revokes the login if a spent one comes back, but for
+    /// a retry within its grace after a lost answer.
     pub refresh_token: String,
     /// When the access token expires, UTC ms (refreshed a little before).
     pub access_expires_at_ms: i64,
@@ -44,7 +45,8 @@ pub struct CredentialError {
 }
 
 /// Where the credentials live. `save` is called at once whenever the server rotates the tokens:
-/// the old refresh token is spent, so credentials lost before they are saved mean enrolling again.
+/// the old refresh token is spent, so credentials lost before they are saved mean enrolling again
+/// (unless the next refresh comes within the server's retry grace, which answers it anew).
 pub trait CredentialStore {
     /// The saved credentials, `None` before enrolment (or after sign-out).
     fn load(&self) -> Result<Option<Credentials>, CredentialError>;

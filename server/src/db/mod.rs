@@ -15,6 +15,7 @@ pub mod sync;
 pub mod views;
 
 use std::path::Path;
+use std::time::Duration;
 
 use alyze_core::protocol::{ClinicSettings, Prescription, ProtocolError};
 use alyze_core::sync::wire::OpResult;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::token::SecretHash;
+use crate::clock;
 use crate::tenancy::StaffRole;
 
 /// Calls the same method on whichever backend `db` is: the two backends keep their SQL apart but
@@ -186,6 +188,9 @@ pub enum Principal {
 pub enum Refresh {
     /// The token was current: it is now spent and the new pair belongs to its login.
     Rotated,
+    /// The token was spent moments ago and its answer never used (lost on the way): that answer
+    /// is retired and the new pair replaces it.
+    Reissued,
     /// The token had already been rotated: someone replayed it, so its whole family is revoked.
     Reused,
     /// Unknown, expired, or of a revoked family.
@@ -263,33 +268,57 @@ impl Principal {
     }
 }
 
+/// A presented refresh token's row, its family's revocation and what became of its answers: what
+/// both backends read to decide a refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RefreshRow {
+    /// When the token stops being accepted.
+    pub expires_at: i64,
+    /// When it was spent (by a rotation, or retired as a lost answer).
+    pub rotated_at: Option<i64>,
+    /// When its login was revoked.
+    pub revoked_at: Option<i64>,
+    /// Whether a pair was issued in exchange for it: it was spent by a rotation, not retired.
+    pub answered: bool,
+    /// Whether a refresh token issued in exchange for it has itself been rotated: its holder
+    /// received the answer and used it.
+    pub answer_used: bool,
+}
+
 /// What to do with a presented refresh token, from its row and its family's: both backends read
 /// the same columns and must decide alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RefreshStep {
     /// Refuse it and change nothing: its login was revoked, or it expired.
     Refuse,
-    /// It was spent already: a replay, so revoke its whole family.
+    /// It was spent already and is no retry: a replay, so revoke its whole family.
     RevokeFamily,
+    /// It was spent moments ago and its answer never used: the answer was lost on the way, so
+    /// retire that answer and issue the next pair in its stead.
+    Reissue,
     /// Spend it and issue the next pair in its family.
     Rotate,
 }
 
 impl RefreshStep {
-    /// The decision for a token expiring at `expires_at`, spent at `rotated_at`, of a family
-    /// revoked at `revoked_at`. A revoked family wins over reuse: there is nothing left to
-    /// revoke. Reuse wins over expiry: a replayed token is a theft signal even when late.
-    pub(crate) fn of(
-        expires_at: i64,
-        rotated_at: Option<i64>,
-        revoked_at: Option<i64>,
-        now: i64,
-    ) -> Self {
-        if revoked_at.is_some() {
+    /// The decision for `row` at `now`, with `retry_grace` (`Settings::refresh_retry_grace`)
+    /// for a retried refresh. A revoked family wins over everything: there is nothing left to
+    /// revoke. A spent token is a replay (RFC 9700, 4.14.2), a theft signal even when late, unless
+    /// it is the retry of a refresh whose answer never arrived: spent within the grace window by a
+    /// rotation whose new refresh token was never used. A retired answer presented later is a
+    /// replay: whoever holds it received what the server took for lost.
+    pub(crate) fn of(row: RefreshRow, now: i64, retry_grace: Duration) -> Self {
+        if row.revoked_at.is_some() {
             Self::Refuse
-        } else if rotated_at.is_some() {
-            Self::RevokeFamily
-        } else if expires_at <= now {
+        } else if let Some(spent_at) = row.rotated_at {
+            let retry =
+                row.answered && !row.answer_used && now < clock::after(spent_at, retry_grace);
+            if retry {
+                Self::Reissue
+            } else {
+                Self::RevokeFamily
+            }
+        } else if row.expires_at <= now {
             Self::Refuse
         } else {
             Self::Rotate
@@ -394,14 +423,16 @@ impl Db {
         on_backend!(self, db => db.enrol(code, device_name, tokens, now).await)
     }
 
-    /// Rotates a refresh token into `tokens`, or revokes its family on reuse.
+    /// Rotates a refresh token into `tokens`, reissues a lost answer within `retry_grace` of
+    /// the rotation, or revokes the token's family on reuse (`RefreshStep::of`).
     pub async fn refresh(
         &self,
         refresh: SecretHash,
         tokens: NewTokens,
         now: i64,
+        retry_grace: Duration,
     ) -> Result<Refresh, DbError> {
-        on_backend!(self, db => db.refresh(refresh, tokens, now).await)
+        on_backend!(self, db => db.refresh(refresh, tokens, now, retry_grace).await)
     }
 
     /// The credentials of the staff member with this (normalised) e-mail address.
@@ -752,26 +783,71 @@ mod tests {
     #[test]
     fn refresh_steps() {
         let now = 1_000;
-        assert_eq!(RefreshStep::of(2_000, None, None, now), RefreshStep::Rotate);
-        assert_eq!(RefreshStep::of(now, None, None, now), RefreshStep::Refuse);
+        let grace = 60;
+        let window = Duration::from_millis(60);
+        let current = RefreshRow {
+            expires_at: 2_000,
+            rotated_at: None,
+            revoked_at: None,
+            answered: false,
+            answer_used: false,
+        };
+        let step = |row| RefreshStep::of(row, now, window);
+        assert_eq!(step(current), RefreshStep::Rotate);
+        let expired = RefreshRow {
+            expires_at: now,
+            ..current
+        };
+        assert_eq!(step(expired), RefreshStep::Refuse);
+        // Rotated 10 ms ago and its answer never used: a retry after a lost answer.
+        let retried = RefreshRow {
+            rotated_at: Some(now - 10),
+            answered: true,
+            ..current
+        };
+        assert_eq!(step(retried), RefreshStep::Reissue);
         assert_eq!(
-            RefreshStep::of(2_000, Some(900), None, now),
+            RefreshStep::of(retried, now, Duration::ZERO),
             RefreshStep::RevokeFamily
         );
+        // The window is open for `grace` ms after the rotation, not at its end.
+        let at_the_end = RefreshRow {
+            rotated_at: Some(now - grace),
+            ..retried
+        };
+        assert_eq!(step(at_the_end), RefreshStep::RevokeFamily);
+        let late = RefreshRow {
+            rotated_at: Some(now - grace + 1),
+            ..retried
+        };
+        assert_eq!(step(late), RefreshStep::Reissue);
+        // Its answer was used, so its holder had it: a replay, however soon.
+        let answer_used = RefreshRow {
+            answer_used: true,
+            ..retried
+        };
+        assert_eq!(step(answer_used), RefreshStep::RevokeFamily);
+        // A retired answer (spent, never answered) coming back: someone received it.
+        let retired = RefreshRow {
+            answered: false,
+            ..retried
+        };
+        assert_eq!(step(retired), RefreshStep::RevokeFamily);
         // A replay is a theft signal even after expiry.
-        assert_eq!(
-            RefreshStep::of(500, Some(400), None, now),
-            RefreshStep::RevokeFamily
-        );
+        let expired_replay = RefreshRow {
+            expires_at: 500,
+            rotated_at: Some(400),
+            ..current
+        };
+        assert_eq!(step(expired_replay), RefreshStep::RevokeFamily);
         // A revoked login stays revoked; nothing more to do.
-        assert_eq!(
-            RefreshStep::of(2_000, Some(900), Some(950), now),
-            RefreshStep::Refuse
-        );
-        assert_eq!(
-            RefreshStep::of(2_000, None, Some(950), now),
-            RefreshStep::Refuse
-        );
+        for row in [current, retried, answer_used] {
+            let revoked = RefreshRow {
+                revoked_at: Some(950),
+                ..row
+            };
+            assert_eq!(step(revoked), RefreshStep::Refuse);
+        }
     }
 
     #[test]

@@ -57,7 +57,7 @@ pub struct RefreshRequest {
     tag = "auth",
     request_body = RefreshRequest,
     responses(
-        (status = 200, description = "The new pair; the presented token is spent", body = TokenPair),
+        (status = 200, description = "The new pair; the presented token is spent. Presented again within the retry grace, before the pair it got was used, it gets a new pair and the first one is retired", body = TokenPair),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "Unknown, expired, revoked or reused refresh token (reuse revokes the login)", body = ErrorBody),
         (status = 429, description = "Too many auth requests from this address", body = ErrorBody),
@@ -71,10 +71,19 @@ pub async fn refresh(
     let (pair, stored) = issue(state.settings(), now)?;
     match state
         .db()
-        .refresh(SecretHash::of(&request.refresh_token), stored, now)
+        .refresh(
+            SecretHash::of(&request.refresh_token),
+            stored,
+            now,
+            state.settings().refresh_retry_grace,
+        )
         .await?
     {
         Refresh::Rotated => Ok(axum::Json(pair)),
+        Refresh::Reissued => {
+            tracing::info!("a refresh was retried after its answer was lost; the pair is reissued");
+            Ok(axum::Json(pair))
+        }
         Refresh::Reused => {
             tracing::warn!("a rotated refresh token was reused; its login is revoked");
             Err(ApiError::unauthorized())

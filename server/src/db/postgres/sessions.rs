@@ -1,9 +1,14 @@
 //! Logins: enrolling a device with a one-time code, starting a staff session, rotating refresh
-//! tokens with reuse detection, and resolving an access token to its holder.
+//! tokens with reuse detection and a grace for a retry whose answer was lost, and resolving an
+//! access token to its holder.
+
+use std::time::Duration;
 
 use super::{PostgresDb, Transaction, execute, query_opt};
 use crate::auth::token::SecretHash;
-use crate::db::{DbError, Enrolled, NewTokens, Principal, Refresh, RefreshStep, StaffCredentials};
+use crate::db::{
+    DbError, Enrolled, NewTokens, Principal, Refresh, RefreshRow, RefreshStep, StaffCredentials,
+};
 use crate::random;
 
 impl PostgresDb {
@@ -48,7 +53,7 @@ impl PostgresDb {
                     &[&family_id, &member_id, &device_id, &now],
                 )
                 .await?;
-                insert_tokens(tx, &family_id, tokens, now).await?;
+                insert_tokens(tx, &family_id, tokens, None, now).await?;
                 Ok(Some(Enrolled {
                     member_id,
                     device_id,
@@ -74,7 +79,7 @@ impl PostgresDb {
                     &[&family_id, &staff_id, &now],
                 )
                 .await?;
-                insert_tokens(tx, &family_id, tokens, now).await
+                insert_tokens(tx, &family_id, tokens, None, now).await
             })
         })
         .await
@@ -85,24 +90,39 @@ impl PostgresDb {
         refresh: SecretHash,
         tokens: NewTokens,
         now: i64,
+        retry_grace: Duration,
     ) -> Result<Refresh, DbError> {
         self.write(move |tx| {
             Box::pin(async move {
                 let hash: &[u8] = &refresh.0;
                 let found = query_opt(
                     tx,
-                    "SELECT t.family_id, t.expires_at, t.rotated_at, f.revoked_at
+                    "SELECT t.family_id, t.expires_at, t.rotated_at, f.revoked_at,
+                        EXISTS (SELECT 1 FROM tokens a
+                                WHERE a.replaces = t.hash AND a.kind = 'refresh'),
+                        EXISTS (SELECT 1 FROM tokens a JOIN tokens b ON b.replaces = a.hash
+                                WHERE a.replaces = t.hash AND a.kind = 'refresh'
+                                  AND b.kind = 'refresh')
                      FROM tokens t JOIN token_families f ON f.id = t.family_id
                      WHERE t.hash = $1 AND t.kind = 'refresh'",
                     &[&hash],
                 )
                 .await?;
-                let Some(row) = found else {
+                let Some(found) = found else {
                     return Ok(Refresh::Invalid);
                 };
-                let family_id: String = row.try_get(0)?;
-                let step = RefreshStep::of(row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, now);
-                match step {
+                let family_id: String = found.try_get(0)?;
+                let row = RefreshRow {
+                    expires_at: found.try_get(1)?,
+                    rotated_at: found.try_get(2)?,
+                    revoked_at: found.try_get(3)?,
+                    answered: found.try_get(4)?,
+                    answer_used: found.try_get(5)?,
+                };
+                // SERIALIZABLE: of two concurrent refreshes of one token, one commits; the other
+                // is aborted, retried, and then decides on what the first wrote, as on SQLite's
+                // single writer.
+                let outcome = match RefreshStep::of(row, now, retry_grace) {
                     RefreshStep::Refuse => return Ok(Refresh::Invalid),
                     RefreshStep::RevokeFamily => {
                         // A spent refresh token came back: either the client or a thief holds a
@@ -117,22 +137,41 @@ impl PostgresDb {
                         .await?;
                         return Ok(Refresh::Reused);
                     }
-                    RefreshStep::Rotate => {}
-                }
-                // Conditional on `rotated_at IS NULL`, and SERIALIZABLE besides: of two
-                // concurrent refreshes of one token, one rotates; the other is aborted, retried,
-                // and then finds the token spent (a reuse), as on SQLite's single writer.
-                let spent = execute(
-                    tx,
-                    "UPDATE tokens SET rotated_at = $2 WHERE hash = $1 AND rotated_at IS NULL",
-                    &[&hash, &now],
-                )
-                .await?;
-                if spent != 1 {
-                    return Ok(Refresh::Invalid);
-                }
-                insert_tokens(tx, &family_id, tokens, now).await?;
-                Ok(Refresh::Rotated)
+                    RefreshStep::Reissue => {
+                        // The lost answer's tokens stop working: one live refresh token per
+                        // login, and one that comes back later is a replay.
+                        execute(
+                            tx,
+                            "UPDATE tokens SET rotated_at = $2
+                             WHERE replaces = $1 AND kind = 'refresh' AND rotated_at IS NULL",
+                            &[&hash, &now],
+                        )
+                        .await?;
+                        execute(
+                            tx,
+                            "UPDATE tokens SET expires_at = $2
+                             WHERE replaces = $1 AND kind = 'access' AND expires_at > $2",
+                            &[&hash, &now],
+                        )
+                        .await?;
+                        Refresh::Reissued
+                    }
+                    RefreshStep::Rotate => {
+                        let spent = execute(
+                            tx,
+                            "UPDATE tokens SET rotated_at = $2
+                             WHERE hash = $1 AND rotated_at IS NULL",
+                            &[&hash, &now],
+                        )
+                        .await?;
+                        if spent != 1 {
+                            return Ok(Refresh::Invalid);
+                        }
+                        Refresh::Rotated
+                    }
+                };
+                insert_tokens(tx, &family_id, tokens, Some(hash), now).await?;
+                Ok(outcome)
             })
         })
         .await
@@ -205,35 +244,23 @@ async fn insert_tokens(
     tx: &Transaction<'_>,
     family_id: &str,
     tokens: NewTokens,
+    replaces: Option<&[u8]>,
     now: i64,
 ) -> Result<(), DbError> {
-    let sql = "INSERT INTO tokens (hash, family_id, kind, issued_at, expires_at)
-               VALUES ($1, $2, $3, $4, $5)";
+    let sql = "INSERT INTO tokens (hash, family_id, kind, issued_at, expires_at, replaces)
+               VALUES ($1, $2, $3, $4, $5, $6)";
     let access: &[u8] = &tokens.access.0;
     let refresh: &[u8] = &tokens.refresh.0;
-    execute(
-        tx,
-        sql,
-        &[
-            &access,
-            &family_id,
-            &"access",
-            &now,
-            &tokens.access_expires_at,
-        ],
-    )
-    .await?;
-    execute(
-        tx,
-        sql,
-        &[
-            &refresh,
-            &family_id,
-            &"refresh",
-            &now,
-            &tokens.refresh_expires_at,
-        ],
-    )
-    .await?;
+    for (hash, kind, expires_at) in [
+        (access, "access", tokens.access_expires_at),
+        (refresh, "refresh", tokens.refresh_expires_at),
+    ] {
+        execute(
+            tx,
+            sql,
+            &[&hash, &family_id, &kind, &now, &expires_at, &replaces],
+        )
+        .await?;
+    }
     Ok(())
 }

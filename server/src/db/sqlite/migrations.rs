@@ -144,8 +144,17 @@ CREATE TABLE sync_applied_ops (
 );
 ";
 
+/// Version 4: which refresh token each token was issued in exchange for (`replaces`, the spent
+/// token's hash; none for a login's first pair), so that a refresh retried after a lost answer can
+/// be told from a replay (`db::RefreshStep`). Tokens issued before it replace nothing known: their
+/// replay revokes the login, as it did.
+const V4_TOKEN_CHAIN: &str = "
+ALTER TABLE tokens ADD COLUMN replaces BLOB;
+CREATE INDEX tokens_by_replaces ON tokens (replaces);
+";
+
 /// Every migration, in order; the version is the position plus one.
-const MIGRATIONS: &[&str] = &[V1_TENANCY, V2_SESSIONS_AND_AUDIT, V3_SYNC];
+const MIGRATIONS: &[&str] = &[V1_TENANCY, V2_SESSIONS_AND_AUDIT, V3_SYNC, V4_TOKEN_CHAIN];
 
 /// The newest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -1,11 +1,16 @@
 //! Logins: enrolling a device with a one-time code, starting a staff session, rotating refresh
-//! tokens with reuse detection, and resolving an access token to its holder.
+//! tokens with reuse detection and a grace for a retry whose answer was lost, and resolving an
+//! access token to its holder.
+
+use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::{SqliteDb, immediate};
 use crate::auth::token::SecretHash;
-use crate::db::{DbError, Enrolled, NewTokens, Principal, Refresh, RefreshStep, StaffCredentials};
+use crate::db::{
+    DbError, Enrolled, NewTokens, Principal, Refresh, RefreshRow, RefreshStep, StaffCredentials,
+};
 use crate::random;
 
 impl SqliteDb {
@@ -42,7 +47,7 @@ impl SqliteDb {
                  VALUES (?1, ?2, ?3, ?4)",
                 (&family_id, &member_id, &device_id, now),
             )?;
-            insert_tokens(&tx, &family_id, tokens, now)?;
+            insert_tokens(&tx, &family_id, tokens, None, now)?;
             tx.commit()?;
             Ok(Some(Enrolled {
                 member_id,
@@ -65,7 +70,7 @@ impl SqliteDb {
                 "INSERT INTO token_families (id, staff_id, created_at) VALUES (?1, ?2, ?3)",
                 (&family_id, &staff_id, now),
             )?;
-            insert_tokens(&tx, &family_id, tokens, now)?;
+            insert_tokens(&tx, &family_id, tokens, None, now)?;
             tx.commit()?;
             Ok(())
         })
@@ -77,29 +82,40 @@ impl SqliteDb {
         refresh: SecretHash,
         tokens: NewTokens,
         now: i64,
+        retry_grace: Duration,
     ) -> Result<Refresh, DbError> {
         self.write(move |conn| {
             let tx = immediate(conn)?;
+            let hash = &refresh.0[..];
             let found = tx
                 .query_row(
-                    "SELECT t.family_id, t.expires_at, t.rotated_at, f.revoked_at
+                    "SELECT t.family_id, t.expires_at, t.rotated_at, f.revoked_at,
+                        EXISTS (SELECT 1 FROM tokens a
+                                WHERE a.replaces = t.hash AND a.kind = 'refresh'),
+                        EXISTS (SELECT 1 FROM tokens a JOIN tokens b ON b.replaces = a.hash
+                                WHERE a.replaces = t.hash AND a.kind = 'refresh'
+                                  AND b.kind = 'refresh')
                      FROM tokens t JOIN token_families f ON f.id = t.family_id
                      WHERE t.hash = ?1 AND t.kind = 'refresh'",
-                    [&refresh.0[..]],
+                    [hash],
                     |r| {
                         Ok((
                             r.get::<_, String>(0)?,
-                            r.get::<_, i64>(1)?,
-                            r.get::<_, Option<i64>>(2)?,
-                            r.get::<_, Option<i64>>(3)?,
+                            RefreshRow {
+                                expires_at: r.get(1)?,
+                                rotated_at: r.get(2)?,
+                                revoked_at: r.get(3)?,
+                                answered: r.get(4)?,
+                                answer_used: r.get(5)?,
+                            },
                         ))
                     },
                 )
                 .optional()?;
-            let Some((family_id, expires_at, rotated_at, revoked_at)) = found else {
+            let Some((family_id, row)) = found else {
                 return Ok(Refresh::Invalid);
             };
-            match RefreshStep::of(expires_at, rotated_at, revoked_at, now) {
+            let outcome = match RefreshStep::of(row, now, retry_grace) {
                 RefreshStep::Refuse => return Ok(Refresh::Invalid),
                 RefreshStep::RevokeFamily => {
                     // A spent refresh token came back: either the client or a thief holds a
@@ -113,20 +129,37 @@ impl SqliteDb {
                     tx.commit()?;
                     return Ok(Refresh::Reused);
                 }
-                RefreshStep::Rotate => {}
-            }
-            // Conditional on `rotated_at IS NULL` so that, on an engine without a single writer,
-            // two concurrent refreshes cannot both succeed.
-            let spent = tx.execute(
-                "UPDATE tokens SET rotated_at = ?2 WHERE hash = ?1 AND rotated_at IS NULL",
-                (&refresh.0[..], now),
-            )?;
-            if spent != 1 {
-                return Ok(Refresh::Invalid);
-            }
-            insert_tokens(&tx, &family_id, tokens, now)?;
+                RefreshStep::Reissue => {
+                    // The lost answer's tokens stop working: one live refresh token per login,
+                    // and one that comes back later is a replay.
+                    tx.execute(
+                        "UPDATE tokens SET rotated_at = ?2
+                         WHERE replaces = ?1 AND kind = 'refresh' AND rotated_at IS NULL",
+                        (hash, now),
+                    )?;
+                    tx.execute(
+                        "UPDATE tokens SET expires_at = ?2
+                         WHERE replaces = ?1 AND kind = 'access' AND expires_at > ?2",
+                        (hash, now),
+                    )?;
+                    Refresh::Reissued
+                }
+                RefreshStep::Rotate => {
+                    // Conditional on `rotated_at IS NULL` so that, on an engine without a single
+                    // writer, two concurrent refreshes cannot both succeed.
+                    let spent = tx.execute(
+                        "UPDATE tokens SET rotated_at = ?2 WHERE hash = ?1 AND rotated_at IS NULL",
+                        (hash, now),
+                    )?;
+                    if spent != 1 {
+                        return Ok(Refresh::Invalid);
+                    }
+                    Refresh::Rotated
+                }
+            };
+            insert_tokens(&tx, &family_id, tokens, Some(hash), now)?;
             tx.commit()?;
-            Ok(Refresh::Rotated)
+            Ok(outcome)
         })
         .await
     }
@@ -186,26 +219,19 @@ fn insert_tokens(
     tx: &Transaction<'_>,
     family_id: &str,
     tokens: NewTokens,
+    replaces: Option<&[u8]>,
     now: i64,
 ) -> Result<(), DbError> {
     let mut insert = tx.prepare_cached(
-        "INSERT INTO tokens (hash, family_id, kind, issued_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO tokens (hash, family_id, kind, issued_at, expires_at, replaces)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    insert.execute((
-        &tokens.access.0[..],
-        family_id,
-        "access",
-        now,
-        tokens.access_expires_at,
-    ))?;
-    insert.execute((
-        &tokens.refresh.0[..],
-        family_id,
-        "refresh",
-        now,
-        tokens.refresh_expires_at,
-    ))?;
+    for (hash, kind, expires_at) in [
+        (&tokens.access.0[..], "access", tokens.access_expires_at),
+        (&tokens.refresh.0[..], "refresh", tokens.refresh_expires_at),
+    ] {
+        insert.execute((hash, family_id, kind, now, expires_at, replaces))?;
+    }
     Ok(())
 }
 
