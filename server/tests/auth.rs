@@ -11,7 +11,9 @@ use std::time::Duration;
 use alyze_server::Settings;
 use alyze_server::admin;
 use alyze_server::settings::RateLimitSettings;
-use common::{Backend, PASSWORD, TestServer, error_code, on_both_backends, settings, str_of};
+use common::{
+    Backend, PASSWORD, TestServer, error_code, on_both_backends, settings, str_of, unauthorized,
+};
 use reqwest::StatusCode;
 use reqwest::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use serde_json::json;
@@ -94,21 +96,11 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_login(backend: Backend) {
     let other = s.enrol(&s.code(&member).await).await;
 
     // r0 was spent: presenting it again revokes every token of that login.
-    error_code(
-        s.refresh(&r0).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
-    error_code(
-        s.refresh(&r2).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
+    unauthorized(s.refresh(&r0).await).await;
+    unauthorized(s.refresh(&r2).await).await;
     let r = s.get("/v1/me", &a2).await;
     assert!(r.headers().contains_key(WWW_AUTHENTICATE));
-    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    unauthorized(r).await;
 
     // The other device is untouched.
     let other_access = str_of(&other, "access_token");
@@ -149,7 +141,7 @@ async fn racing_uses_of_one_code_or_refresh_token_succeed_once(backend: Backend)
     let r = s
         .get("/v1/me", str_of(&rotated.unwrap(), "access_token"))
         .await;
-    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    unauthorized(r).await;
 }
 
 /// Posts `body` to `path` from `RACERS` tasks at once; the status codes, sorted, and the body of
@@ -204,23 +196,13 @@ async fn a_refresh_retried_after_a_lost_answer_gets_a_new_pair(backend: Backend)
     assert_eq!(s.get("/v1/me", &a3).await.status(), StatusCode::OK);
     for retired in [&lost_access, &also_lost_access] {
         let r = s.get("/v1/me", retired).await;
-        error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+        unauthorized(r).await;
     }
 
     // The phone uses its pair: r0 is now a replay, however soon, and ends the login.
     let (a4, _) = refreshed(s.refresh(&r3).await).await;
-    error_code(
-        s.refresh(&r0).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
-    error_code(
-        s.get("/v1/me", &a4).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
+    unauthorized(s.refresh(&r0).await).await;
+    unauthorized(s.get("/v1/me", &a4).await).await;
 }
 
 /// The grace does not let a copy of the token through unnoticed: a lost answer that turns up
@@ -235,18 +217,8 @@ async fn a_retired_answer_or_a_late_retry_revokes_the_login(backend: Backend) {
     let retried: serde_json::Value = s.refresh(r0).await.json().await.unwrap();
     let access = str_of(&retried, "access_token");
     assert_eq!(s.get("/v1/me", access).await.status(), StatusCode::OK);
-    error_code(
-        s.refresh(str_of(&lost, "refresh_token")).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
-    error_code(
-        s.get("/v1/me", access).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
+    unauthorized(s.refresh(str_of(&lost, "refresh_token")).await).await;
+    unauthorized(s.get("/v1/me", access).await).await;
 
     let short = Settings {
         refresh_retry_grace: Duration::from_millis(200),
@@ -258,20 +230,10 @@ async fn a_retired_answer_or_a_late_retry_revokes_the_login(backend: Backend) {
     let r0 = str_of(&first, "refresh_token");
     assert_eq!(s.refresh(r0).await.status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(250)).await;
-    error_code(
-        s.refresh(r0).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
+    unauthorized(s.refresh(r0).await).await;
     // Revoked, not merely refused: the retry within the window no longer helps either.
     let first_access = str_of(&first, "access_token");
-    error_code(
-        s.get("/v1/me", first_access).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
+    unauthorized(s.get("/v1/me", first_access).await).await;
 }
 
 /// Racing refreshes of one token within the grace: each is taken for a retry of the one before
@@ -307,19 +269,9 @@ async fn unknown_refresh_tokens_and_access_tokens_as_refresh_are_refused(backend
     let s = TestServer::start(backend, settings()).await;
     let clinic = s.clinic("North").await;
     let (_, body) = s.enrolled_member(&clinic, "Ada").await;
-    error_code(
-        s.refresh("nonsense").await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
+    unauthorized(s.refresh("nonsense").await).await;
     let access = str_of(&body, "access_token");
-    error_code(
-        s.refresh(access).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
+    unauthorized(s.refresh(access).await).await;
     // Neither mistake revoked the login.
     assert_eq!(s.get("/v1/me", access).await.status(), StatusCode::OK);
 }
@@ -338,15 +290,15 @@ async fn expired_access_and_refresh_tokens_are_refused(backend: Backend) {
     let (_, body) = s.enrolled_member(&clinic, "Ada").await;
     assert_eq!(body["access_expires_in"], 0);
     let r = s.get("/v1/me", str_of(&body, "access_token")).await;
-    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    unauthorized(r).await;
     let r = s.refresh(str_of(&body, "refresh_token")).await;
-    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    unauthorized(r).await;
 }
 
 async fn missing_or_malformed_authorization_is_401(backend: Backend) {
     let s = TestServer::start(backend, settings()).await;
     let r = s.http.get(format!("{}/v1/me", s.url)).send().await.unwrap();
-    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    unauthorized(r).await;
     let r = s
         .http
         .get(format!("{}/v1/me", s.url))
@@ -354,12 +306,10 @@ async fn missing_or_malformed_authorization_is_401(backend: Backend) {
         .send()
         .await
         .unwrap();
-    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
-    error_code(
+    unauthorized(r).await;
+    unauthorized(
         s.get("/v1/me", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
             .await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
     )
     .await;
 }

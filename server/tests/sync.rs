@@ -14,7 +14,7 @@ use alyze_core::health::labs::LabResult;
 use alyze_core::health::source::Source;
 use alyze_core::health::time::Timestamp;
 use alyze_core::sync::wire::{MAX_PUSH_BYTES, MAX_PUSH_OPS};
-use common::{Backend, TestServer, error_code, on_both_backends, settings, str_of};
+use common::{Backend, TestServer, error_code, on_both_backends, settings, str_of, unauthorized};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -236,7 +236,7 @@ async fn push_and_pull_are_for_member_tokens_only(backend: Backend) {
     let r = s
         .send(Method::POST, "/v1/sync/push", "nonsense", Some(&body))
         .await;
-    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    unauthorized(r).await;
     // A malformed body is a 400 that does not echo it.
     let ada = phone(&s, &clinic, "Ada").await;
     let r = s

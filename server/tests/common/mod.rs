@@ -320,6 +320,11 @@ pub async fn error_code(r: Response, status: StatusCode, code: &str) -> String {
     body["message"].as_str().unwrap().to_owned()
 }
 
+/// Asserts a 401 with the `unauthorized` code: a token refused, whatever the reason.
+pub async fn unauthorized(r: Response) {
+    error_code(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
+
 pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_else(|| panic!("no {key} in {v}"))
 }
