@@ -44,9 +44,10 @@ impl AlyzeStore {
     }
 
     /// Signs the member out of this device's data: erases everything the store holds, in one
-    /// transaction, with the freed pages overwritten (core `Store::erase`). The shell deletes the
-    /// saved credentials too (the keychain or keystore entry), and checks first that nothing is
-    /// waiting to be sent (`sync_backlog`), or asks the member to confirm losing it.
+    /// transaction, with the freed pages overwritten (core `Store::erase`). The shell checks first
+    /// that nothing is waiting to be sent (`sync_backlog`), or asks the member to confirm losing
+    /// it; has the server end the login (`end_login`); and then, after this, deletes the saved
+    /// credentials (the keychain or keystore entry).
     pub fn sign_out(&self) -> Result<(), AlyzeError> {
         Ok(self.lock().erase()?)
     }

@@ -1,5 +1,6 @@
-//! Sync with the clinic server across the FFI: enrolment and a sync run as async calls (Swift
-//! `async`, Kotlin `suspend`, Python `await`), with progress and cancellation.
+//! Sync with the clinic server across the FFI: enrolment, a sync run and the end of a login at
+//! sign-out as async calls (Swift `async`, Kotlin `suspend`, Python `await`), with progress and
+//! cancellation.
 //!
 //! The calls run on the crate's own tokio runtime (`runtime`): the foreign future only awaits a
 //! task spawned there, and dropping it (the shell cancels: Kotlin coroutine cancellation) aborts
@@ -63,6 +64,18 @@ pub trait SyncListener: Send + Sync {
     fn on_pulled(&self, pulled: u64);
 }
 
+/// What became of this device's login on the server at sign-out ([`AlyzeStore::end_login`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum LoginEnd {
+    /// The server ended it: none of its tokens works again, wherever a copy is.
+    Ended,
+    /// There was none: the device was never enrolled, or its credentials are gone.
+    NotEnrolled,
+    /// The server could not be reached in time, or refused: the login ends by itself once its
+    /// refresh token expires unused (the server's refresh-token lifetime, 30 days by default).
+    Unreached,
+}
+
 /// What a sync run did: the core's report, crossing as it is.
 #[uniffi::remote(Record)]
 pub struct SyncReport {
@@ -103,6 +116,34 @@ impl AlyzeStore {
             let credentials = client.enrol(&code, &device_name).await?;
             keeper.save(credentials.clone())?;
             Ok(credentials.member_id)
+        })
+        .await
+    }
+
+    /// Asks the server to end this device's login (sign-out, before [`AlyzeStore::sign_out`]), so
+    /// that a copy of its tokens (a backup, a lost phone's keychain) is worthless. One attempt,
+    /// waiting at most `SyncSettings::sign_out_wait_ms` (5 s): the member is leaving and signs out
+    /// here either way; the answer says whether the server ended the login. Fails only when the
+    /// keeper cannot be read.
+    pub async fn end_login(
+        self: Arc<Self>,
+        keeper: Arc<dyn CredentialKeeper>,
+    ) -> Result<LoginEnd, AlyzeError> {
+        spawn(async move {
+            let Some(credentials) = keeper.load()? else {
+                return Ok(LoginEnd::NotEnrolled);
+            };
+            let settings = SyncSettings::default();
+            let wait = std::time::Duration::from_millis(settings.sign_out_wait_ms);
+            let ended = match ServerClient::new(&credentials.server_url, &settings) {
+                Ok(client) => client.end_login(&credentials, wait).await.is_ok(),
+                Err(_) => false,
+            };
+            Ok(if ended {
+                LoginEnd::Ended
+            } else {
+                LoginEnd::Unreached
+            })
         })
         .await
     }

@@ -137,10 +137,13 @@ pub fn enrol(args: &EnrolArgs, data_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Runs `alyze sign-out` in `data_dir`: the member's data leaves this data directory. The store is
-/// erased (core `Store::erase`: one transaction, freed pages overwritten), then the member profile
-/// and the credentials are deleted; the directory can then be enrolled for another member. Refused
-/// while changes wait to be sent, unless `--discard-unsynced`: the clinic would never get them.
+/// Runs `alyze sign-out` in `data_dir`: the member's data leaves this data directory. The server
+/// ends this device's login first (`ServerClient::end_login`, waiting a few seconds at most), so
+/// that a copy of its tokens is worthless; unreached, the sign-out goes on and says so. Then the
+/// store is erased (core `Store::erase`: one transaction, freed pages overwritten), then the
+/// member profile and the credentials are deleted; the directory can then be enrolled for another
+/// member. Refused while changes wait to be sent, unless `--discard-unsynced`: the clinic would
+/// never get them.
 pub fn sign_out(args: &SignOutArgs, data_dir: &Path) -> Result<()> {
     let mut store = prescription::create_store(data_dir)?;
     let waiting = store.sync_backlog()?;
@@ -150,6 +153,10 @@ pub fn sign_out(args: &SignOutArgs, data_dir: &Path) -> Result<()> {
              pass --discard-unsynced to lose them"
         );
     }
+    // Whether the server ended the login; `None` when this directory was never enrolled.
+    let login = CredentialsFile::new(data_dir)
+        .load()?
+        .map(|credentials| end_login(&credentials).is_ok());
     store.erase().context("erasing this device's data")?;
     // The credentials go last: a sign-out stopped before them can be run again.
     for file in [crate::profile::FILE_NAME, CREDENTIALS_FILE] {
@@ -170,8 +177,25 @@ pub fn sign_out(args: &SignOutArgs, data_dir: &Path) -> Result<()> {
             String::new()
         }
     )?;
+    match login {
+        Some(true) => writeln!(out, "The clinic's server ended this device's login.")?,
+        Some(false) => writeln!(
+            out,
+            "The clinic's server could not be reached: this device's login there ends by itself \
+             once unused for the server's refresh-token lifetime (30 days by default)."
+        )?,
+        None => {}
+    }
     out.flush()?;
     Ok(())
+}
+
+/// Asks the server to end the login of `credentials`, once.
+fn end_login(credentials: &Credentials) -> Result<()> {
+    let settings = SyncSettings::default();
+    let client = ServerClient::new(&credentials.server_url, &settings)?;
+    let wait = std::time::Duration::from_millis(settings.sign_out_wait_ms);
+    Ok(runtime()?.block_on(client.end_login(credentials, wait))?)
 }
 
 /// Runs `alyze sync` in `data_dir`.

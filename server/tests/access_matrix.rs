@@ -52,7 +52,7 @@ enum Body {
     None,
     /// A fresh enrolment code (each call spends one).
     FreshCode,
-    /// A fresh refresh token (each call rotates one).
+    /// A fresh refresh token (each call rotates or revokes one).
     FreshRefresh,
     /// A staff login.
     Login,
@@ -109,6 +109,14 @@ const ROWS: &[Row] = &[
     row(
         "post",
         "/v1/token/refresh",
+        "",
+        Access::Public,
+        200,
+        Body::FreshRefresh,
+    ),
+    row(
+        "post",
+        "/v1/token/revoke",
         "",
         Access::Public,
         200,

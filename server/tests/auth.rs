@@ -265,6 +265,48 @@ async fn racing_retries_within_the_grace_leave_one_working_pair(backend: Backend
     assert_eq!(working, 1);
 }
 
+/// Signing out ends the login on the server: none of its tokens works again, the member's other
+/// devices keep theirs, and the answer is the same for an unknown token or a login already ended
+/// (RFC 7009, 2.2).
+async fn revoking_a_refresh_token_ends_its_login_only(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
+    let clinic = s.clinic("North").await;
+    let (member, first) = s.enrolled_member(&clinic, "Ada").await;
+    let other = s.enrol(&s.code(&member).await).await;
+    s.staff(&clinic, "grace@north.example").await;
+    let login = s.login("grace@north.example").await;
+    let r0 = str_of(&first, "refresh_token");
+    let second: serde_json::Value = s.refresh(r0).await.json().await.unwrap();
+    let access = str_of(&second, "access_token");
+    assert_eq!(s.get("/v1/me", access).await.status(), StatusCode::OK);
+
+    let revoke = |token: &str| s.post("/v1/token/revoke", json!({"refresh_token": token}));
+    for token in [str_of(&second, "refresh_token"), r0, "unknown", ""] {
+        let r = revoke(token).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.bytes().await.unwrap().is_empty());
+    }
+    unauthorized(s.get("/v1/me", access).await).await;
+    unauthorized(s.refresh(str_of(&second, "refresh_token")).await).await;
+
+    let other_access = str_of(&other, "access_token");
+    assert_eq!(s.get("/v1/me", other_access).await.status(), StatusCode::OK);
+    let staff_access = str_of(&login, "access_token");
+    assert_eq!(
+        s.get("/v1/clinic/members", staff_access).await.status(),
+        StatusCode::OK
+    );
+    // A staff session ends the same way.
+    assert_eq!(
+        revoke(str_of(&login, "refresh_token")).await.status(),
+        StatusCode::OK
+    );
+    unauthorized(s.get("/v1/clinic/members", staff_access).await).await;
+
+    let r = s.post("/v1/token/revoke", json!({"token": "x"})).await;
+    error_code(r, StatusCode::BAD_REQUEST, "invalid_request").await;
+}
+
 async fn unknown_refresh_tokens_and_access_tokens_as_refresh_are_refused(backend: Backend) {
     let s = TestServer::start(backend, settings()).await;
     let clinic = s.clinic("North").await;
@@ -436,6 +478,7 @@ on_both_backends!(
     a_refresh_retried_after_a_lost_answer_gets_a_new_pair,
     a_retired_answer_or_a_late_retry_revokes_the_login,
     racing_retries_within_the_grace_leave_one_working_pair,
+    revoking_a_refresh_token_ends_its_login_only,
     unknown_refresh_tokens_and_access_tokens_as_refresh_are_refused,
     expired_access_and_refresh_tokens_are_refused,
     missing_or_malformed_authorization_is_401,

@@ -259,6 +259,14 @@ async fn a_phone_syncs_with_the_clinic_through_the_real_binaries(backend: Backen
     // Nothing is old enough to purge.
     let purged = admin(flag, &["purge-tombstones"]);
     assert_eq!(purged, json!({"members": 0, "tombstones": 0}));
+
+    // Signing out with the server gone: the device's data is erased all the same, and the member
+    // is told that the login could not be ended there.
+    drop(clinic);
+    let out = alyze(&phone, &["sign-out"]);
+    assert!(out.contains("Signed out"), "{out}");
+    assert!(out.contains("could not be reached"), "{out}");
+    assert!(!phone.join("credentials.json").exists());
 }
 
 /// The collections of everything the server holds for the member whose access token is `token`.
@@ -331,6 +339,15 @@ async fn a_second_member_on_the_same_device_sees_and_sends_nothing_of_the_first(
     assert!(refused.contains("have not reached the clinic"), "{refused}");
     let out = alyze(&phone, &["sign-out", "--discard-unsynced"]);
     assert!(out.contains("Signed out"), "{out}");
+    // The server ended the device's login: a copy of its tokens is worthless.
+    assert!(out.contains("ended this device's login"), "{out}");
+    let me = reqwest::Client::new()
+        .get(format!("{base}/v1/me"))
+        .bearer_auth(&bo_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
     assert!(!phone.join("credentials.json").exists());
     let refused = alyze_fails(&phone, &["sync"]);
     assert!(refused.contains("not enrolled"), "{refused}");

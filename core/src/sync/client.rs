@@ -1,5 +1,5 @@
 //! The HTTP side of sync: enrolment, token refresh, push and pull against the clinic server, each
-//! answer sorted into what the engine does next (`Failure`).
+//! answer sorted into what the engine does next (`Failure`), and ending a login at sign-out.
 //!
 //! TLS: reqwest's rustls backend with the platform's certificate verifier (the OS trust store, as
 //! the phones' own apps use, and with them a clinic's own certificate authority that a device
@@ -113,6 +113,38 @@ impl ServerClient {
         credentials.access_token = tokens.access_token;
         credentials.refresh_token = tokens.refresh_token;
         Ok(())
+    }
+
+    /// Ends the login of `credentials` on the server (`POST /v1/token/revoke`), as a device
+    /// signing out does: its tokens then work nowhere, whoever holds a copy (a backup, a lost
+    /// phone). One attempt, waiting at most `wait` ([`SyncSettings::sign_out_wait_ms`]): a
+    /// sign-out does not hang on a dead network, and the caller signs out here either way.
+    pub async fn end_login(
+        &self,
+        credentials: &Credentials,
+        wait: Duration,
+    ) -> Result<(), SyncError> {
+        let request = RefreshRequest {
+            refresh_token: credentials.refresh_token.clone(),
+        };
+        let response = self
+            .http
+            .post(format!("{}/v1/token/revoke", self.base))
+            .json(&request)
+            .timeout(wait)
+            .send()
+            .await
+            .map_err(|_| SyncError::Network {
+                what: "ending the login on the server",
+            })?;
+        let status = response.status();
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(SyncError::Server {
+                status: status.as_u16(),
+            })
+        }
     }
 
     /// Pushes one batch of ops.

@@ -29,6 +29,10 @@ pub struct SyncSettings {
     /// late data (a watch synced days later) still reaches the clinic, for a member who syncs at
     /// least every two weeks, at the cost of assessing 14 days per run (a few ms).
     pub derived_days: u32,
+    /// How long a sign-out waits for the server to end the device's login, ms. Default 5 000: the
+    /// member is leaving and should not wait on a dead network; unreached, the login ends by
+    /// itself once its refresh token expires unused (the server's refresh-token lifetime).
+    pub sign_out_wait_ms: u64,
 }
 
 impl Default for SyncSettings {
@@ -43,6 +47,7 @@ impl Default for SyncSettings {
             request_timeout_ms: 60_000,
             refresh_margin_ms: 60_000,
             derived_days: 14,
+            sign_out_wait_ms: 5_000,
         }
     }
 }

@@ -157,10 +157,10 @@ pub struct EnrolResponse {
     pub tokens: TokenPair,
 }
 
-/// `POST /v1/token/refresh`.
+/// `POST /v1/token/refresh`, and `POST /v1/token/revoke` (sign-out).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefreshRequest {
-    /// The current refresh token (spent by the call).
+    /// The current refresh token (spent by a refresh; its login ended by a revoke).
     pub refresh_token: String,
 }
 

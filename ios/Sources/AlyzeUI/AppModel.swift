@@ -291,15 +291,19 @@ public final class AppModel {
         return try await offMain { try store.syncBacklog() }
     }
 
-    /// Erases the store, the credentials, the profile and the pending reminders. Refused while
-    /// changes wait to be sent, unless the member chose to discard them. A run under way finishes
-    /// first, so that it cannot write into the erased store.
-    func signOut(discardingUnsent: Bool) async throws {
+    /// Has the clinic's server end this phone's login (a few seconds at most; offline, the
+    /// sign-out goes on), then erases the store, the credentials, the profile and the pending
+    /// reminders. Refused while changes wait to be sent, unless the member chose to discard them.
+    /// A run under way finishes first, so that it cannot write into the erased store. Returns what
+    /// became of the login on the server.
+    func signOut(discardingUnsent: Bool) async throws -> LoginEnd {
         _ = try? await running?.value
         let unsent = try await unsentChanges()
         if unsent > 0 && !discardingUnsent {
             throw ShellError.unsentChanges(unsent)
         }
+        // Before anything is erased or forgotten: ending the login needs the tokens.
+        let login = try await store.endLogin(keeper: keeper)
         let store = self.store
         try await offMain { try store.signOut() }
         keeper.clear()
@@ -310,6 +314,7 @@ public final class AppModel {
         lastSync = nil
         try await reminders.apply(wanted: [])
         revision += 1
+        return login
     }
 
     // MARK: Helpers

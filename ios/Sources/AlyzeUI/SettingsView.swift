@@ -209,8 +209,12 @@ private struct SignOutSection: View {
                 Button(unsent > 0 ? "Discard them and sign out" : "Sign out", role: .destructive) {
                     Task {
                         do {
-                            try await model.signOut(discardingUnsent: unsent > 0)
-                            failure = nil
+                            let login = try await model.signOut(discardingUnsent: unsent > 0)
+                            // The server could not end the login: say so, as Android does.
+                            failure = login == .unreached
+                                ? "Signed out. The clinic could not be reached to end this phone's "
+                                    + "login; it ends by itself once unused for 30 days."
+                                : nil
                         } catch {
                             failure = message(for: error)
                         }

@@ -435,6 +435,13 @@ impl Db {
         on_backend!(self, db => db.refresh(refresh, tokens, now, retry_grace).await)
     }
 
+    /// Ends the login of a refresh token (spent or not): its family is revoked, so none of its
+    /// tokens works again. Whether a login was ended: `false` for an unknown token or a login
+    /// that had ended already.
+    pub async fn end_login(&self, refresh: SecretHash, now: i64) -> Result<bool, DbError> {
+        on_backend!(self, db => db.end_login(refresh, now).await)
+    }
+
     /// The credentials of the staff member with this (normalised) e-mail address.
     pub async fn staff_credentials(
         &self,

@@ -39,7 +39,7 @@ pub const BEARER: &str = "bearer";
     ),
     modifiers(&BearerScheme),
     tags(
-        (name = "auth", description = "Enrolment, token refresh and staff login (rate-limited per client address)"),
+        (name = "auth", description = "Enrolment, token refresh and revocation, and staff login (rate-limited per client address)"),
         (name = "member", description = "A member's own data"),
         (name = "clinic", description = "Staff reads of their clinic's members (their list, today's readiness, trends, adherence, labs) and writes of their prescriptions, settings and lab results (audited)"),
         (name = "sync", description = "A member's phone pushing ops and pulling changes (docs/sync.md)")
@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     let limited = OpenApiRouter::new()
         .routes(routes!(enrol::enrol))
         .routes(routes!(token::refresh))
+        .routes(routes!(token::revoke))
         .routes(routes!(staff::login))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

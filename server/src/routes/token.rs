@@ -1,6 +1,7 @@
 //! `POST /v1/token/refresh`: trade a refresh token for a new pair. Refresh tokens rotate: each
 //! works once. Presenting one that was already used revokes its whole login (every access and
 //! refresh token of that device or staff session) and answers 401: a copy is in someone's hands.
+//! `POST /v1/token/revoke`: end a login, as a device signing out does (RFC 7009).
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -90,4 +91,33 @@ pub async fn refresh(
         }
         Refresh::Invalid => Err(ApiError::unauthorized()),
     }
+}
+
+/// End a login: the login of the presented refresh token (spent or not) is revoked, so none of
+/// its tokens works again. A phone signing out calls it, so that a copy of its tokens (a backup,
+/// a lost phone's keychain) is worthless. As RFC 7009 (section 2.2) asks, the answer is the same
+/// for an unknown token, which tells a caller nothing about tokens it does not hold.
+#[utoipa::path(
+    post,
+    path = "/v1/token/revoke",
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "The login is ended, or the token was unknown or its login had ended already; no body"),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 429, description = "Too many auth requests from this address", body = ErrorBody),
+    )
+)]
+pub async fn revoke(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<RefreshRequest>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    let ended = state
+        .db()
+        .end_login(SecretHash::of(&request.refresh_token), clock::now_ms())
+        .await?;
+    if ended {
+        tracing::info!("a login was ended at its holder's request");
+    }
+    Ok(axum::http::StatusCode::OK)
 }

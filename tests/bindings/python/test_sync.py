@@ -54,6 +54,20 @@ def test_enrolment_errors_name_the_url_and_never_the_code(tmp_path):
     assert keeper.saved is None
 
 
+def test_ending_the_login_says_what_became_of_it(tmp_path):
+    store = alyze.AlyzeStore.open(str(tmp_path / "alyze.db"))
+    assert asyncio.run(store.end_login(MemoryKeeper())) == alyze.LoginEnd.NOT_ENROLLED
+    # A server that is gone: the sign-out is not held up, and the shell can say so.
+    gone = alyze.Credentials(
+        server_url=f"http://127.0.0.1:{free_port()}", member_id="m", device_id="d",
+        access_token="secret-access", refresh_token="secret-refresh", access_expires_at_ms=0,
+    )
+    keeper = MemoryKeeper(gone)
+    assert asyncio.run(store.end_login(keeper)) == alyze.LoginEnd.UNREACHED
+    # Ending the login leaves the credentials to the shell, which deletes them after sign-out.
+    assert keeper.saved == gone
+
+
 def test_signing_out_erases_the_store_and_what_waits_to_be_sent(tmp_path):
     store = alyze.AlyzeStore.open(str(tmp_path / "alyze.db"))
     watch = alyze.Source(name="Watch", bundle_id=None, version=None, device=None)

@@ -1,6 +1,6 @@
 //! Logins: enrolling a device with a one-time code, starting a staff session, rotating refresh
-//! tokens with reuse detection and a grace for a retry whose answer was lost, and resolving an
-//! access token to its holder.
+//! tokens with reuse detection and a grace for a retry whose answer was lost, ending a login, and
+//! resolving an access token to its holder.
 
 use std::time::Duration;
 
@@ -160,6 +160,21 @@ impl SqliteDb {
             insert_tokens(&tx, &family_id, tokens, Some(hash), now)?;
             tx.commit()?;
             Ok(outcome)
+        })
+        .await
+    }
+
+    pub(crate) async fn end_login(&self, refresh: SecretHash, now: i64) -> Result<bool, DbError> {
+        self.write(move |conn| {
+            let tx = immediate(conn)?;
+            let ended = tx.execute(
+                "UPDATE token_families SET revoked_at = ?2
+                 WHERE id = (SELECT family_id FROM tokens WHERE hash = ?1 AND kind = 'refresh')
+                   AND revoked_at IS NULL",
+                (&refresh.0[..], now),
+            )?;
+            tx.commit()?;
+            Ok(ended == 1)
         })
         .await
     }

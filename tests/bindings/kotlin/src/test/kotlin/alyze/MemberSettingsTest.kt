@@ -1,7 +1,8 @@
 // The Settings screen's decisions (android/alyze/src/portable, `profileEntry`, `profileError`,
 // `signOut`, `errorText`) against the real store: typed profile fields become the profile the
 // engine reads or name the field that is not a number, the core's own bounds refuse an impossible
-// one by name, sign-out keeps what the clinic has not received unless the member confirms, and
+// one by name, sign-out keeps what the clinic has not received unless the member confirms (and
+// goes on when the clinic's server cannot end the login, saying so), and
 // enrolment's and sync's failures read as what the member can do about them.
 package alyze
 
@@ -14,16 +15,20 @@ import app.alyze.kit.profileError
 import app.alyze.kit.profileFieldLabel
 import app.alyze.kit.profileFields
 import app.alyze.kit.signOut
+import app.alyze.kit.signedOutText
 import java.nio.file.Path
 import java.time.LocalDate
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
 import uniffi.alyze.AlyzeException
 import uniffi.alyze.AlyzeStore
+import uniffi.alyze.Credentials
+import uniffi.alyze.LoginEnd
 import uniffi.alyze.MemberProfile
 import uniffi.alyze.Sex
 import uniffi.alyze.defaultReadinessSettings
@@ -66,19 +71,37 @@ class MemberSettingsTest {
             val backlog = store.syncBacklog()
             assertEquals(true, backlog > 0uL)
             var forgotten = 0
+            // Never enrolled: there is no login to end.
+            val keeper = MemoryKeeper()
+            fun signOutNow(confirmed: Boolean) = runBlocking { signOut(store, keeper, confirmed) { forgotten++ } }
 
-            val refused = signOut(store, discardConfirmed = false) { forgotten++ }
+            val refused = signOutNow(confirmed = false)
             assertEquals(SignOutResult.Unsent(backlog), refused)
             assertEquals(backlog, store.syncBacklog())
             assertEquals(0, forgotten)
 
-            assertEquals(SignOutResult.SignedOut, signOut(store, discardConfirmed = true) { forgotten++ })
+            val signedOut = signOutNow(confirmed = true)
+            assertEquals(SignOutResult.SignedOut(LoginEnd.NOT_ENROLLED), signedOut)
+            assertEquals("Signed out. This phone no longer holds your data.", signedOutText(signedOut as SignOutResult.SignedOut))
             assertEquals(0uL, store.syncBacklog())
             assertEquals(1, forgotten)
             assertEquals(null, store.dailySummaries("2026-11-28", "2026-11-28").single().sleep)
 
             // Nothing left to lose: no confirmation needed.
-            assertEquals(SignOutResult.SignedOut, signOut(store, discardConfirmed = false) { forgotten++ })
+            assertEquals(SignOutResult.SignedOut(LoginEnd.NOT_ENROLLED), signOutNow(confirmed = false))
+        }
+    }
+
+    @Test
+    fun `a sign-out with the clinic out of reach goes on and says so`() {
+        store().use { store ->
+            val port = java.net.ServerSocket(0).use { it.localPort }
+            val keeper = MemoryKeeper(Credentials("http://127.0.0.1:$port", "m", "d", "access", "refresh", 0L))
+            var forgotten = 0
+            val result = runBlocking { signOut(store, keeper, discardConfirmed = false) { forgotten++ } }
+            assertEquals(SignOutResult.SignedOut(LoginEnd.UNREACHED), result)
+            assertEquals(1, forgotten)
+            assertTrue(signedOutText(result as SignOutResult.SignedOut).contains("could not be reached"))
         }
     }
 

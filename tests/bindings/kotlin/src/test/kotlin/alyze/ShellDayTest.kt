@@ -2,7 +2,7 @@
 // plain JVM against the real library: Health Connect pages of sleep, HRV and resting heart rate
 // in (with their changes tokens and a deletion), the morning's call out, the day's reminders put
 // on a scheduler and moved by a strength session, and a sync with the real clinic server binary on
-// loopback. Only the platform's record classes and the Android scheduler are left out: the shell
+// loopback, then a sign-out that ends the login there. Only the platform's record classes and the Android scheduler are left out: the shell
 // copies the one into `Hc*` values and implements the other.
 package alyze
 
@@ -16,6 +16,8 @@ import app.alyze.kit.HcSleepStage
 import app.alyze.kit.HealthConnectIngest
 import app.alyze.kit.HealthConnectStreams
 import app.alyze.kit.ReminderSchedule
+import app.alyze.kit.SignOutResult
+import app.alyze.kit.signOut
 import java.io.File
 import java.nio.file.Path
 import java.time.LocalDate
@@ -25,9 +27,12 @@ import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.io.TempDir
+import uniffi.alyze.AlyzeException
 import uniffi.alyze.AlyzeStore
 import uniffi.alyze.FfiPlannedWorkout
+import uniffi.alyze.LoginEnd
 import uniffi.alyze.MemberProfile
 import uniffi.alyze.Recommendation
 import uniffi.alyze.Sex
@@ -205,6 +210,16 @@ class ShellDayTest {
                     assertEquals(0uL, first.rejected, "$first")
                     val second = store.sync(TODAY.toString(), profile, settings, keeper, Silent)
                     assertEquals(0uL, second.pushed, "$second")
+
+                    // Sign-out: the server ends the login, so a copy of the tokens (a backup, a
+                    // lost phone's keystore) is worthless.
+                    val copy = MemoryKeeper(keeper.saved)
+                    val out = signOut(store, keeper, discardConfirmed = false) { keeper.saved = null }
+                    assertEquals(SignOutResult.SignedOut(LoginEnd.ENDED), out)
+                    assertEquals(null, keeper.saved)
+                    assertThrows<AlyzeException.NotEnrolled> {
+                        runBlocking { store.sync(TODAY.toString(), profile, settings, copy, Silent) }
+                    }
                 }
             } finally {
                 running.destroy()

@@ -1,11 +1,14 @@
 // The Settings screen's decisions that need no Android API: the member's profile fields read from
 // what they typed and checked by the core's own validation, and sign-out, which is refused while
-// changes wait to be sent to the clinic unless the member confirmed losing them.
+// changes wait to be sent to the clinic unless the member confirmed losing them, and which has the
+// clinic's server end the device's login.
 package app.alyze.kit
 
 import uniffi.alyze.AlyzeException
 import uniffi.alyze.AlyzeStore
+import uniffi.alyze.CredentialKeeper
 import uniffi.alyze.FfiReadinessSettings
+import uniffi.alyze.LoginEnd
 import uniffi.alyze.MemberProfile
 import uniffi.alyze.Sex
 
@@ -73,22 +76,34 @@ fun profileError(store: AlyzeStore, profile: MemberProfile, today: String, setti
 
 /** What a sign-out did. */
 sealed interface SignOutResult {
-    /** The store was erased and [forget] ran. */
-    data object SignedOut : SignOutResult
+    /** The store was erased and [forget] ran; [login] is what became of the server's login. */
+    data class SignedOut(val login: LoginEnd) : SignOutResult
 
     /** Nothing was erased: [changes] changes have not reached the clinic yet. */
     data class Unsent(val changes: ULong) : SignOutResult
 }
 
 /**
- * Signs the member out of this phone: when nothing waits to be sent, or [discardConfirmed], erases
- * the store, then has the shell [forget] what it keeps beside it (the tokens, the scheduled
- * reminders, the profile). Otherwise erases nothing and says how much would be lost.
+ * Signs the member out of this phone: when nothing waits to be sent, or [discardConfirmed], has
+ * the clinic's server end this device's login (a few seconds at most; offline, the sign-out goes
+ * on), erases the store, then has the shell [forget] what it keeps beside it (the tokens in
+ * [keeper], the scheduled reminders, the profile). Otherwise erases nothing and says how much
+ * would be lost.
  */
-fun signOut(store: AlyzeStore, discardConfirmed: Boolean, forget: () -> Unit): SignOutResult {
+suspend fun signOut(store: AlyzeStore, keeper: CredentialKeeper, discardConfirmed: Boolean, forget: () -> Unit): SignOutResult {
     val backlog = store.syncBacklog()
     if (backlog > 0uL && !discardConfirmed) return SignOutResult.Unsent(backlog)
+    // Before anything is erased or forgotten: ending the login needs the tokens.
+    val login = store.endLogin(keeper)
     store.signOut()
     forget()
-    return SignOutResult.SignedOut
+    return SignOutResult.SignedOut(login)
+}
+
+/** What the member is told after [signOut] signed them out. */
+fun signedOutText(result: SignOutResult.SignedOut): String = when (result.login) {
+    LoginEnd.ENDED, LoginEnd.NOT_ENROLLED -> "Signed out. This phone no longer holds your data."
+    LoginEnd.UNREACHED ->
+        "Signed out. This phone no longer holds your data. The clinic could not be reached to end " +
+            "this phone's login; it ends by itself once unused for 30 days."
 }

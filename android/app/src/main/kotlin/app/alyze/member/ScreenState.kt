@@ -33,7 +33,7 @@ sealed interface ScreenState<out T> {
 }
 
 /** Runs [call] on the I/O threads; its result, or the message of the store's refusal. */
-suspend fun <T> storeCall(call: () -> T): ScreenState<T> = withContext(Dispatchers.IO) {
+suspend fun <T> storeCall(call: suspend () -> T): ScreenState<T> = withContext(Dispatchers.IO) {
     try {
         ScreenState.Ready(call())
     } catch (e: AlyzeException) {

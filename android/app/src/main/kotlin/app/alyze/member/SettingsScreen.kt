@@ -59,6 +59,7 @@ import app.alyze.kit.profileError
 import app.alyze.kit.profileFieldLabel
 import app.alyze.kit.profileFields
 import app.alyze.kit.signOut
+import app.alyze.kit.signedOutText
 import java.io.IOException
 import java.time.LocalDate
 import java.time.ZoneId
@@ -208,7 +209,7 @@ class SettingsViewModel(application: Application) : AndroidViewModel(application
         viewModelScope.launch {
             val zone = ZoneId.systemDefault()
             val result = storeCall {
-                signOut(app.store, confirmed) {
+                signOut(app.store, app.keeper, confirmed) {
                     app.keeper.clear()
                     app.member.clear()
                     // The erased store has no prescription: every scheduled reminder is cancelled.
@@ -218,7 +219,7 @@ class SettingsViewModel(application: Application) : AndroidViewModel(application
             when (result) {
                 is ScreenState.Failed -> message.value = result.message
                 is ScreenState.Ready -> when (val outcome = result.value) {
-                    SignOutResult.SignedOut -> message.value = "Signed out. This phone no longer holds your data."
+                    is SignOutResult.SignedOut -> message.value = signedOutText(outcome)
                     is SignOutResult.Unsent -> discard.value = outcome.changes
                 }
                 ScreenState.Loading -> {}
