@@ -28,6 +28,10 @@ pub enum AuditAction {
     ViewAdherence,
     /// The member's lab results were read.
     ViewLabs,
+    /// The member's devices were listed.
+    ViewDevices,
+    /// One of the member's devices was signed out (its logins ended).
+    SignOutDevice,
 }
 
 impl AuditAction {
@@ -44,6 +48,8 @@ impl AuditAction {
             Self::ViewTrends => "view_trends",
             Self::ViewAdherence => "view_adherence",
             Self::ViewLabs => "view_labs",
+            Self::ViewDevices => "view_devices",
+            Self::SignOutDevice => "sign_out_device",
         }
     }
 }

@@ -215,6 +215,22 @@ const ROWS: &[Row] = &[
         Body::None,
     ),
     row(
+        "get",
+        "/v1/clinic/members/{id}/devices",
+        "",
+        Access::StaffOfMember,
+        200,
+        Body::None,
+    ),
+    row(
+        "post",
+        "/v1/clinic/members/{id}/devices/{device_id}/sign-out",
+        "",
+        Access::StaffOfMember,
+        200,
+        Body::None,
+    ),
+    row(
         "put",
         "/v1/clinic/members/{id}/prescription",
         "",
@@ -318,6 +334,9 @@ struct World {
     members: [[String; 2]; 2],
     /// Per clinic: the lab result id of its first member.
     labs: [String; 2],
+    /// Per clinic: a second device of the first member, which the sign-out row signs out (the
+    /// member callers use the first).
+    spare_devices: [String; 2],
     /// Per clinic: (admin, clinician) access tokens.
     staff_tokens: [[String; 2]; 2],
     staff_refresh: [[String; 2]; 2],
@@ -362,6 +381,7 @@ impl World {
         let mut staff_emails = Vec::new();
         let mut members = Vec::new();
         let mut labs = Vec::new();
+        let mut spare_devices = Vec::new();
         let mut staff_tokens = Vec::new();
         let mut staff_refresh = Vec::new();
         let mut member_tokens = Vec::new();
@@ -383,6 +403,8 @@ impl World {
                 refresh.push(str_of(&enrolled, "refresh_token").to_owned());
                 ids.push(id);
             }
+            let spare_device = s.enrol(&s.code(&ids[0]).await).await;
+            spare_devices.push(str_of(&spare_device, "device_id").to_owned());
             // Adherence needs a prescription; deleting a lab needs a lab.
             for id in &ids {
                 let p: Prescription = serde_json::from_value(prescription()).unwrap();
@@ -428,6 +450,7 @@ impl World {
             staff_emails: two(staff_emails),
             members: two(members),
             labs: two(labs),
+            spare_devices: two(spare_devices),
             staff_tokens: two(staff_tokens),
             staff_refresh: two(staff_refresh),
             member_tokens: two(member_tokens),
@@ -462,7 +485,8 @@ impl World {
         let mut path = row
             .path
             .replace("{id}", &self.members[target][0])
-            .replace("{lab_id}", &self.labs[target]);
+            .replace("{lab_id}", &self.labs[target])
+            .replace("{device_id}", &self.spare_devices[target]);
         assert!(
             !path.contains('{'),
             "no value for a parameter of {} {}: teach the matrix about it",

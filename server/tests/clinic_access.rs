@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Backend, TestServer, error_code, on_both_backends, settings, str_of};
+use common::{Backend, TestServer, error_code, on_both_backends, settings, str_of, unauthorized};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -121,6 +121,128 @@ async fn members_and_staff_cannot_use_each_others_endpoints(backend: Backend) {
     assert!(s.audit_rows().await.is_empty());
 }
 
+/// A lost phone: the clinic's staff list the member's devices and sign the lost one out. Its
+/// tokens stop working at once, the member's other phone keeps working, and both acts are in
+/// the audit log. Another clinic's staff, or a device of another member, get 404.
+async fn staff_sign_a_lost_phone_out(backend: Backend) {
+    let s = TestServer::start(backend, settings()).await;
+    let north = s.clinic("North").await;
+    let south = s.clinic("South").await;
+    let (ada, lost) = s.enrolled_member(&north, "Ada").await;
+    let kept = s.enrol(&s.code(&ada).await).await;
+    let (_, bo) = s.enrolled_member(&north, "Bo").await;
+    let grace = s.staff(&north, "grace@north.example").await;
+    let token = str_of(&s.login("grace@north.example").await, "access_token").to_owned();
+    s.staff(&south, "sam@south.example").await;
+    let other_clinic = str_of(&s.login("sam@south.example").await, "access_token").to_owned();
+    let http = &s.http;
+    let sign_out = |member: &str, device: &str, token: &str| {
+        http.post(format!(
+            "{}/v1/clinic/members/{member}/devices/{device}/sign-out",
+            s.url
+        ))
+        .bearer_auth(token)
+        .send()
+    };
+    let devices = format!("/v1/clinic/members/{ada}/devices");
+    let signed_in = |body: &Value| -> Vec<(String, bool)> {
+        body["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["device_id"].as_str().unwrap().to_owned(),
+                    d["signed_in"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (lost_id, kept_id) = (str_of(&lost, "device_id"), str_of(&kept, "device_id"));
+
+    let listed: Value = s.get(&devices, &token).await.json().await.unwrap();
+    assert_eq!(
+        signed_in(&listed),
+        [(lost_id.to_owned(), true), (kept_id.to_owned(), true)]
+    );
+    assert_eq!(listed["devices"][0]["name"], "Test phone");
+
+    let r = sign_out(&ada, lost_id, &token).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let device: Value = r.json().await.unwrap();
+    assert_eq!(
+        (device["device_id"].as_str(), device["signed_in"].as_bool()),
+        (Some(lost_id), Some(false))
+    );
+    unauthorized(s.get("/v1/me", str_of(&lost, "access_token")).await).await;
+    unauthorized(s.refresh(str_of(&lost, "refresh_token")).await).await;
+    assert_eq!(
+        s.get("/v1/me", str_of(&kept, "access_token"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let listed: Value = s.get(&devices, &token).await.json().await.unwrap();
+    assert_eq!(
+        signed_in(&listed),
+        [(lost_id.to_owned(), false), (kept_id.to_owned(), true)]
+    );
+    // Again: the same answer, nothing more to end.
+    assert_eq!(
+        sign_out(&ada, lost_id, &token).await.unwrap().status(),
+        StatusCode::OK
+    );
+
+    // Not theirs to see or end: another clinic's member, another member's device.
+    let bo_device = str_of(&bo, "device_id");
+    for (member, device, token) in [
+        (ada.as_str(), kept_id, other_clinic.as_str()),
+        (ada.as_str(), bo_device, token.as_str()),
+        (ada.as_str(), "no-such-device", token.as_str()),
+    ] {
+        let r = sign_out(member, device, token).await.unwrap();
+        error_code(r, StatusCode::NOT_FOUND, "not_found").await;
+    }
+    error_code(
+        s.get(&devices, &other_clinic).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        s.get("/v1/me", str_of(&kept, "access_token"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        s.get("/v1/me", str_of(&bo, "access_token")).await.status(),
+        StatusCode::OK
+    );
+
+    let actions: Vec<_> = s
+        .audit_rows()
+        .await
+        .into_iter()
+        .map(|(staff, member, action)| {
+            assert_eq!(
+                (staff.as_str(), member.as_str()),
+                (grace.as_str(), ada.as_str())
+            );
+            action
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "view_devices",
+            "sign_out_device",
+            "view_devices",
+            "sign_out_device"
+        ]
+    );
+}
+
 async fn openapi_describes_every_endpoint(backend: Backend) {
     let s = TestServer::start(backend, settings()).await;
     let r = s
@@ -166,6 +288,7 @@ on_both_backends!(
     staff_read_their_clinic_only_and_each_read_is_audited,
     the_audit_log_refuses_update_and_delete,
     members_and_staff_cannot_use_each_others_endpoints,
+    staff_sign_a_lost_phone_out,
     openapi_describes_every_endpoint,
     unknown_routes_and_methods_answer_json,
 );

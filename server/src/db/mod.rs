@@ -234,6 +234,20 @@ pub struct MemberProfile {
     pub created_at: String,
 }
 
+/// One of a member's devices, as their clinic's staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct MemberDevice {
+    /// The device's id.
+    pub device_id: String,
+    /// The name the phone gave when it enrolled.
+    pub name: String,
+    /// When it enrolled (RFC 3339, UTC).
+    pub enrolled_at: String,
+    /// Whether it still holds a login the server accepts: a current refresh token of a login
+    /// that has not ended.
+    pub signed_in: bool,
+}
+
 /// One line of a clinic's member list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct MemberSummary {
@@ -497,6 +511,33 @@ impl Db {
         now: i64,
     ) -> Result<Option<MemberProfile>, DbError> {
         on_backend!(self, db => db.clinic_member(staff_id, clinic_id, member_id, now).await)
+    }
+
+    /// The devices of one member of a clinic, oldest first, with their audit row in the same
+    /// transaction. `None` when no such member is in that clinic.
+    pub async fn member_devices(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        member_id: String,
+        now: i64,
+    ) -> Result<Option<Vec<MemberDevice>>, DbError> {
+        on_backend!(self, db => db.member_devices(staff_id, clinic_id, member_id, now).await)
+    }
+
+    /// Signs one of a clinic member's devices out: every login of the device ends, with the
+    /// audit row in the same transaction. The device as it is now; `None` when no such device of
+    /// such a member is in that clinic.
+    pub async fn sign_out_device(
+        &self,
+        staff_id: String,
+        clinic_id: String,
+        member_id: String,
+        device_id: String,
+        now: i64,
+    ) -> Result<Option<MemberDevice>, DbError> {
+        on_backend!(self, db => db.sign_out_device(staff_id, clinic_id, member_id, device_id, now)
+                    .await)
     }
 
     /// The server's sync epoch.

@@ -3,6 +3,7 @@
 //! paths and methods. The auth endpoints sit behind the per-address rate limit.
 
 pub mod clinic;
+pub mod devices;
 pub mod enrol;
 pub mod me;
 pub mod records;
@@ -78,6 +79,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(clinic::list_members))
         .routes(routes!(views::today))
         .routes(routes!(clinic::get_member))
+        .routes(routes!(devices::list_devices))
+        .routes(routes!(devices::sign_out_device))
         .routes(routes!(views::trends))
         .routes(routes!(views::adherence))
         .routes(routes!(records::put_prescription))

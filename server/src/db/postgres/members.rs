@@ -78,7 +78,7 @@ impl PostgresDb {
 }
 
 /// A member's profile; with `clinic`, only if the member belongs to it.
-async fn profile(
+pub(super) async fn profile(
     tx: &Transaction<'_>,
     member_id: &str,
     clinic: Option<&str>,

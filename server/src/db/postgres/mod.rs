@@ -15,6 +15,7 @@
 //! writes (`sync`, `PostgresDb::write_locked`): READ COMMITTED behind the member's row lock, so a
 //! member's concurrent ops queue on that row instead of aborting each other.
 
+mod devices;
 mod members;
 mod migrations;
 mod retry;

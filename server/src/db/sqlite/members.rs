@@ -68,7 +68,7 @@ impl SqliteDb {
 }
 
 /// A member's profile; with `clinic`, only if the member belongs to it.
-fn profile(
+pub(super) fn profile(
     conn: &Connection,
     member_id: &str,
     clinic: Option<&str>,

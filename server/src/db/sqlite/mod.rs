@@ -10,6 +10,7 @@
 //! changed instead of relying on the writer lock.
 
 mod checkpoint;
+mod devices;
 mod members;
 mod migrations;
 mod sessions;
