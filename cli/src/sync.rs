@@ -112,10 +112,18 @@ impl CredentialStore for CredentialsFile {
     }
 }
 
-/// Runs `alyze enrol` in `data_dir`.
+/// Runs `alyze enrol` in `data_dir`. With `--replace`, the new login is saved first and the
+/// replaced one is then ended on its server (best effort, as at sign-out), so its tokens are
+/// worthless; a damaged credentials file is simply replaced.
 pub fn enrol(args: &EnrolArgs, data_dir: &Path) -> Result<()> {
     let mut file = CredentialsFile::new(data_dir);
-    if let Some(existing) = file.load()?
+    let existing = match file.load() {
+        Ok(existing) => existing,
+        // Damaged: `--replace` is the way out its error names; there is no login to end.
+        Err(_) if args.replace => None,
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(existing) = &existing
         && !args.replace
     {
         bail!(
@@ -133,6 +141,17 @@ pub fn enrol(args: &EnrolArgs, data_dir: &Path) -> Result<()> {
         "Enrolled with {} as member {} (device {}). Run alyze sync to send and receive data.",
         credentials.server_url, credentials.member_id, credentials.device_id
     )?;
+    if let Some(replaced) = existing {
+        if end_login(&replaced).is_ok() {
+            writeln!(out, "The replaced login was ended on its server.")?;
+        } else {
+            writeln!(
+                out,
+                "The replaced login's server could not be reached: that login ends by itself once \
+                 unused for the server's refresh-token lifetime (30 days by default)."
+            )?;
+        }
+    }
     out.flush()?;
     Ok(())
 }

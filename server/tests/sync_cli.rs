@@ -291,6 +291,17 @@ async fn collections_held(base: &str, token: &str) -> Vec<String> {
         .collect()
 }
 
+/// The status `GET /v1/me` answers with `token`.
+async fn status_of_me(base: &str, token: &str) -> StatusCode {
+    reqwest::Client::new()
+        .get(format!("{base}/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 /// The access token saved in the phone's `credentials.json`.
 fn saved_token(dir: &Path) -> String {
     let text = std::fs::read_to_string(dir.join("credentials.json")).unwrap();
@@ -312,8 +323,9 @@ async fn a_second_member_on_the_same_device_sees_and_sends_nothing_of_the_first(
     alyze(&phone, &["sync"]);
     let ada_token = saved_token(&phone);
 
-    // Bo enrols on Ada's device without signing her out: the sync refuses before sending.
-    alyze(
+    // Bo enrols on Ada's device without signing her out: Ada's login there ends, and the sync
+    // refuses before sending.
+    let out = alyze(
         &phone,
         &[
             "enrol",
@@ -323,6 +335,11 @@ async fn a_second_member_on_the_same_device_sees_and_sends_nothing_of_the_first(
             "--code",
             &clinic.code(&bo),
         ],
+    );
+    assert!(out.contains("The replaced login was ended"), "{out}");
+    assert_eq!(
+        status_of_me(&base, &ada_token).await,
+        StatusCode::UNAUTHORIZED
     );
     log_sauna(&phone, "2026-03-05 18:00");
     let refused = alyze_fails(&phone, &["sync"]);
@@ -341,29 +358,36 @@ async fn a_second_member_on_the_same_device_sees_and_sends_nothing_of_the_first(
     assert!(out.contains("Signed out"), "{out}");
     // The server ended the device's login: a copy of its tokens is worthless.
     assert!(out.contains("ended this device's login"), "{out}");
-    let me = reqwest::Client::new()
-        .get(format!("{base}/v1/me"))
-        .bearer_auth(&bo_token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        status_of_me(&base, &bo_token).await,
+        StatusCode::UNAUTHORIZED
+    );
     assert!(!phone.join("credentials.json").exists());
     let refused = alyze_fails(&phone, &["sync"]);
     assert!(refused.contains("not enrolled"), "{refused}");
 
-    // Bo enrols on the erased device: nothing of Ada's goes up or stays in view.
+    // Bo enrols on the erased device: nothing of Ada's goes up or stays in view. (Its credentials
+    // file damaged meanwhile: the error names the way out, `--replace`, and that way works.)
+    std::fs::write(phone.join("credentials.json"), "not json").unwrap();
+    let code = clinic.code(&bo);
+    let refused = alyze_fails(&phone, &["enrol", "--server", &base, "--code", &code]);
+    assert!(refused.contains("--replace"), "{refused}");
     alyze(
         &phone,
-        &["enrol", "--server", &base, "--code", &clinic.code(&bo)],
+        &["enrol", "--replace", "--server", &base, "--code", &code],
     );
     let report: Value = serde_json::from_str(&alyze(&phone, &["sync", "--json"])).unwrap();
     assert_eq!(report["rejected"], 0, "{report}");
     let bo_token = saved_token(&phone);
     let held = collections_held(&base, &bo_token).await;
     assert!(!held.contains(&"recovery_session".to_owned()), "{held:?}");
-    // Ada's session is still hers on the server.
-    let held = collections_held(&base, &ada_token).await;
+    // Ada's session is still hers on the server, seen from her next phone.
+    let next_phone = dir.path().join("next phone");
+    alyze(
+        &next_phone,
+        &["enrol", "--server", &base, "--code", &clinic.code(&ada)],
+    );
+    let held = collections_held(&base, &saved_token(&next_phone)).await;
     assert_eq!(
         held.iter().filter(|c| *c == "recovery_session").count(),
         1,
