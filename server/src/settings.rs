@@ -19,10 +19,12 @@ pub struct Settings {
     /// the server committed). The lost answer's tokens are retired, and presenting one of them
     /// later revokes the login, so a thief's replay is still caught, at the latest when the
     /// member's phone next refreshes. Past the window, or once the answer was used, a second use
-    /// is a replay and revokes the login (RFC 9700, 4.14.2). Default 30 minutes: a phone's own
+    /// is a replay and revokes the login (RFC 9700, 4.14.2). Default 2 hours: a phone's own
     /// retries of one sync (about 7 minutes at most with the client's defaults) and its next
-    /// periodic sync (Android runs one every 15 minutes at the soonest), so a member on a flaky
-    /// network is not signed out and sent to the clinic for a new code. Zero turns it off.
+    /// background sync, which both apps ask for hourly (WorkManager's period, BGAppRefreshTask's
+    /// earliest start) and the platforms may run late, so a member on a flaky network is not
+    /// signed out and sent to the clinic for a new code. A longer window costs little: a replay
+    /// within it still ends the login at the phone's next refresh. Zero turns it off.
     pub refresh_retry_grace: Duration,
     /// The rate limit on the unauthenticated auth endpoints (enrol, refresh, staff login).
     pub auth_rate_limit: RateLimitSettings,
@@ -42,7 +44,7 @@ impl Default for Settings {
         Self {
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 60 * 60),
-            refresh_retry_grace: Duration::from_secs(30 * 60),
+            refresh_retry_grace: Duration::from_secs(2 * 60 * 60),
             auth_rate_limit: RateLimitSettings::default(),
             argon2: Argon2Settings::default(),
             concurrent_password_checks: 4,

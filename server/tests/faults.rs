@@ -1215,7 +1215,7 @@ async fn a_push_whose_answer_is_lost_after_commit_is_not_applied_twice(backend: 
 /// A token refresh whose answer is lost: the server rotated the tokens, the phone never got the
 /// new ones and presents the spent refresh token again.
 ///
-/// Within the server's retry grace (`--refresh-retry-grace-secs`, default 30 minutes) that is a
+/// Within the server's retry grace (`--refresh-retry-grace-secs`, default 2 hours) that is a
 /// retry: the phone gets a new pair and the run goes on, each op pushed once. With no grace the
 /// server takes it for a stolen token and revokes the login: the phone is signed out, and still
 /// loses nothing: enrolled again with a new code, it pushes all of it, once.
