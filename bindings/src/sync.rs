@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 use alyze_core::readiness::MemberProfile;
 use alyze_core::sync::{
     CredentialError, CredentialStore, Credentials, DerivedDays, ServerClient, SyncError,
-    SyncProgress, SyncReport, SyncSettings, sync,
+    SyncProgress, SyncReport, SyncSettings, end_login, sync,
 };
 use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
@@ -133,13 +133,8 @@ impl AlyzeStore {
             let Some(credentials) = keeper.load()? else {
                 return Ok(LoginEnd::NotEnrolled);
             };
-            let settings = SyncSettings::default();
-            let wait = std::time::Duration::from_millis(settings.sign_out_wait_ms);
-            let ended = match ServerClient::new(&credentials.server_url, &settings) {
-                Ok(client) => client.end_login(&credentials, wait).await.is_ok(),
-                Err(_) => false,
-            };
-            Ok(if ended {
+            let ended = end_login(&credentials, &SyncSettings::default()).await;
+            Ok(if ended.is_ok() {
                 LoginEnd::Ended
             } else {
                 LoginEnd::Unreached

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use alyze_core::protocol::member;
 use alyze_core::sync::{
     CredentialError, CredentialStore, Credentials, DerivedDays, ServerClient, SyncReport,
-    SyncSettings, sync,
+    SyncSettings, end_login, sync,
 };
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -142,7 +142,10 @@ pub fn enrol(args: &EnrolArgs, data_dir: &Path) -> Result<()> {
         credentials.server_url, credentials.member_id, credentials.device_id
     )?;
     if let Some(replaced) = existing {
-        if end_login(&replaced).is_ok() {
+        if runtime()?
+            .block_on(end_login(&replaced, &SyncSettings::default()))
+            .is_ok()
+        {
             writeln!(out, "The replaced login was ended on its server.")?;
         } else {
             writeln!(
@@ -157,7 +160,7 @@ pub fn enrol(args: &EnrolArgs, data_dir: &Path) -> Result<()> {
 }
 
 /// Runs `alyze sign-out` in `data_dir`: the member's data leaves this data directory. The server
-/// ends this device's login first (`ServerClient::end_login`, waiting a few seconds at most), so
+/// ends this device's login first (`alyze_core::sync::end_login`, waiting a few seconds at most), so
 /// that a copy of its tokens is worthless; unreached, the sign-out goes on and says so. Then the
 /// store is erased (core `Store::erase`: one transaction, freed pages overwritten), then the
 /// member profile and the credentials are deleted; the directory can then be enrolled for another
@@ -173,9 +176,14 @@ pub fn sign_out(args: &SignOutArgs, data_dir: &Path) -> Result<()> {
         );
     }
     // Whether the server ended the login; `None` when this directory was never enrolled.
-    let login = CredentialsFile::new(data_dir)
-        .load()?
-        .map(|credentials| end_login(&credentials).is_ok());
+    let login = match CredentialsFile::new(data_dir).load()? {
+        Some(credentials) => Some(
+            runtime()?
+                .block_on(end_login(&credentials, &SyncSettings::default()))
+                .is_ok(),
+        ),
+        None => None,
+    };
     store.erase().context("erasing this device's data")?;
     // The credentials go last: a sign-out stopped before them can be run again.
     for file in [crate::profile::FILE_NAME, CREDENTIALS_FILE] {
@@ -207,14 +215,6 @@ pub fn sign_out(args: &SignOutArgs, data_dir: &Path) -> Result<()> {
     }
     out.flush()?;
     Ok(())
-}
-
-/// Asks the server to end the login of `credentials`, once.
-fn end_login(credentials: &Credentials) -> Result<()> {
-    let settings = SyncSettings::default();
-    let client = ServerClient::new(&credentials.server_url, &settings)?;
-    let wait = std::time::Duration::from_millis(settings.sign_out_wait_ms);
-    Ok(runtime()?.block_on(client.end_login(credentials, wait))?)
 }
 
 /// Runs `alyze sync` in `data_dir`.

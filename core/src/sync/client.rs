@@ -115,38 +115,6 @@ impl ServerClient {
         Ok(())
     }
 
-    /// Ends the login of `credentials` on the server (`POST /v1/token/revoke`), as a device
-    /// signing out does: its tokens then work nowhere, whoever holds a copy (a backup, a lost
-    /// phone). One attempt, waiting at most `wait` ([`SyncSettings::sign_out_wait_ms`]): a
-    /// sign-out does not hang on a dead network, and the caller signs out here either way.
-    pub async fn end_login(
-        &self,
-        credentials: &Credentials,
-        wait: Duration,
-    ) -> Result<(), SyncError> {
-        let request = RefreshRequest {
-            refresh_token: credentials.refresh_token.clone(),
-        };
-        let response = self
-            .http
-            .post(format!("{}/v1/token/revoke", self.base))
-            .json(&request)
-            .timeout(wait)
-            .send()
-            .await
-            .map_err(|_| SyncError::Network {
-                what: "ending the login on the server",
-            })?;
-        let status = response.status();
-        if status.is_success() {
-            Ok(())
-        } else {
-            Err(SyncError::Server {
-                status: status.as_u16(),
-            })
-        }
-    }
-
     /// Pushes one batch of ops.
     pub(crate) async fn push(
         &self,
@@ -229,4 +197,36 @@ impl ServerClient {
 fn expires_at(tokens: &TokenPair) -> i64 {
     let lifetime_ms = i64::try_from(tokens.access_expires_in.saturating_mul(1000)).unwrap_or(0);
     Utc::now().timestamp_millis().saturating_add(lifetime_ms)
+}
+
+/// Ends the login of `credentials` on its server (`POST /v1/token/revoke`), as a device signing
+/// out does: its tokens then work nowhere, whoever holds a copy (a backup, a lost phone). One
+/// attempt, waiting at most [`SyncSettings::sign_out_wait_ms`]: a sign-out does not hang on a
+/// dead network, and the caller signs out here either way.
+pub async fn end_login(
+    credentials: &Credentials,
+    settings: &SyncSettings,
+) -> Result<(), SyncError> {
+    let client = ServerClient::new(&credentials.server_url, settings)?;
+    let request = RefreshRequest {
+        refresh_token: credentials.refresh_token.clone(),
+    };
+    let response = client
+        .http
+        .post(format!("{}/v1/token/revoke", client.base))
+        .json(&request)
+        .timeout(Duration::from_millis(settings.sign_out_wait_ms))
+        .send()
+        .await
+        .map_err(|_| SyncError::Network {
+            what: "ending the login on the server",
+        })?;
+    let status = response.status();
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(SyncError::Server {
+            status: status.as_u16(),
+        })
+    }
 }

@@ -20,7 +20,7 @@ pub mod engine;
 pub mod settings;
 pub mod wire;
 
-pub use client::ServerClient;
+pub use client::{ServerClient, end_login};
 pub use credentials::{CredentialError, CredentialStore, Credentials, InMemoryCredentials};
 pub use engine::{DerivedDays, SyncProgress, SyncReport, sync};
 pub use settings::SyncSettings;
